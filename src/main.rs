@@ -1,0 +1,3 @@
+//! The `broadsheet` command line.
+
+fn main() {}
