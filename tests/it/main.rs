@@ -1,0 +1,4 @@
+//! Integration tests: one binary for every suite.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod split;

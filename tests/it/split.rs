@@ -1,0 +1,1 @@
+//! Splitting source issues into article files.
