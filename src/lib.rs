@@ -1,14 +1,30 @@
 //! broadsheet: a static site generator for the digital editions of newspapers.
 //!
 //! ```text
-//! source issue ──split──▶ content/<date>/*.md ──load──▶ Site ──render──▶ pages ──postprocess──▶ output
+//! source issue ──split──▶ content/<date>/*.md ──load──▶ model::Site ──render──▶ pages ──output──▶ public/
 //! ```
 //!
 //! * [`split`] turns one extracted issue into article files (its own subcommand).
-//! * `config` reads `site.toml`; `load` walks `content/` and parses every file in parallel.
-//! * `model` assembles issues, sections and authors (pure, no I/O).
+//! * [`config`] reads `site.toml`; `load` walks `content/` and parses every file in parallel
+//!   (front matter, Markdown).
+//! * [`model`] assembles issues, sections and reporters (pure, no I/O).
 //! * `render` plans every page, then renders them in parallel through Tera, post-processing
-//!   each page with lol_html in the same pass.
+//!   each page with lol_html in the same pass; `feeds` writes Atom, sitemap and search index.
 //! * `output` is the only writer to the output folder: it writes changed files only.
+//! * [`site`] runs the stages and reports every bad file at once.
 
+pub mod config;
+pub(crate) mod feeds;
+pub(crate) mod front_matter;
+pub(crate) mod fs;
+pub mod init;
+pub mod load;
+pub(crate) mod markdown;
+pub mod model;
+pub(crate) mod output;
+pub(crate) mod postprocess;
+pub mod render;
+pub mod site;
 pub mod split;
+pub mod templates;
+pub mod timings;

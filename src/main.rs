@@ -1,3 +1,216 @@
-//! The `broadsheet` command line.
+//! The `broadsheet` command line: parses arguments, dispatches to the library, prints results
+//! and errors, and sets the exit code. Nothing else lives here.
+#![allow(clippy::print_stdout, reason = "the command line prints its results")]
 
-fn main() {}
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use broadsheet::site::{BuildOptions, Mode, Report};
+use clap::{Args, Parser, Subcommand};
+
+/// A static site generator for the digital editions of newspapers.
+#[derive(Debug, Parser)]
+#[command(name = "broadsheet", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new site with the default theme and one sample article.
+    Init {
+        /// The folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+    /// Split a source issue (one extracted text file) into article files under content/.
+    Split(SplitArgs),
+    /// Build the site into the output folder (default: public/).
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Write here instead of <root>/public.
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+        /// Print the time spent per stage and per template.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Do everything build does but writing; also fails on broken internal links.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SiteArgs {
+    /// The site folder (holding site.toml).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Publish under this URL instead of site.toml's base_url (e.g. https://example.org/news/).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct SplitArgs {
+    /// The source issue, a UTF-8 text file.
+    source: PathBuf,
+    /// The issue's date, YYYY-MM-DD.
+    #[arg(long)]
+    date: String,
+    /// The site folder whose site.toml holds the [split] rules and sections.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Write the article files here (default: <root>/content/<date>/).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Write a JSON report accounting for every source line.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Overwrite article files that already exist.
+    #[arg(long)]
+    force: bool,
+    /// Print what would be written, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
+        .format_timestamp(None)
+        .format_target(false)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            print_error(&error);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a command; `Ok(false)` when it reported its own errors.
+fn run(cli: Cli) -> Result<bool> {
+    match cli.command {
+        Command::Init { dir } => {
+            broadsheet::init::create_site(&dir)?;
+            println!(
+                "created a new site in `{}`; build it with: cd {} && broadsheet build",
+                dir.display(),
+                dir.display()
+            );
+            Ok(true)
+        }
+        Command::Split(args) => split(args),
+        Command::Build { site, output_dir, timings } => {
+            let options = build_options(&site, output_dir, Mode::Build);
+            build(&site.root, &options, timings)
+        }
+        Command::Check { site } => {
+            build(&site.root, &build_options(&site, None, Mode::Check), false)
+        }
+    }
+}
+
+fn build_options(site: &SiteArgs, output_dir: Option<PathBuf>, mode: Mode) -> BuildOptions {
+    BuildOptions { output_dir, base_url: site.base_url.clone(), drafts: site.drafts, mode }
+}
+
+fn build(root: &Path, options: &BuildOptions, timings: bool) -> Result<bool> {
+    let report = broadsheet::site::build(root, options)?;
+    print_report(&report, options.mode);
+    if timings {
+        print!("{}", broadsheet::timings::format(&report));
+    }
+    Ok(report.ok(options.mode))
+}
+
+fn split(args: SplitArgs) -> Result<bool> {
+    let config = broadsheet::config::Config::load(&args.root)?;
+    let sections: Vec<String> = config.sections.iter().map(|s| s.name.clone()).collect();
+    let options = broadsheet::split::SplitOptions {
+        source: args.source,
+        date: args.date,
+        out: args.out,
+        report: args.report,
+        force: args.force,
+        dry_run: args.dry_run,
+    };
+    let summary = broadsheet::split::run(&args.root, &config.split, &sections, &options)?;
+    print!("{summary}");
+    if !summary.ends_with('\n') {
+        println!();
+    }
+    Ok(true)
+}
+
+fn print_report(report: &Report, mode: Mode) {
+    for failure in &report.failures {
+        eprintln!("error: {}", locate(&failure.path, &format!("{:#}", failure.error)));
+    }
+    let level = if mode == Mode::Check { "error" } else { "warning" };
+    for link in &report.broken_links {
+        eprintln!(
+            "{level}: broken link on `{}`: `{}` is not a page of this site",
+            link.page, link.target
+        );
+    }
+    if !report.failures.is_empty() {
+        let what = if report.failures.len() == 1 { "problem" } else { "problems" };
+        eprintln!(
+            "error: build failed with {} {what}; nothing was written, `{}` still holds the last good site",
+            report.failures.len(),
+            report.output_dir.display()
+        );
+        return;
+    }
+    println!("{}", summary_line(report, mode));
+}
+
+fn summary_line(report: &Report, mode: Mode) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let verb = if mode == Mode::Check { "checked" } else { "built" };
+    let mut line = format!(
+        "{verb} {} ({}, {}, {}) in {} ms",
+        plural(report.pages, "page", "pages"),
+        plural(report.articles, "article", "articles"),
+        plural(report.sections, "section", "sections"),
+        plural(report.issues, "issue", "issues"),
+        report.elapsed.as_millis()
+    );
+    if mode == Mode::Build {
+        let w = &report.written;
+        line.push_str(&format!(
+            "; wrote {}, {} unchanged, removed {}",
+            w.written, w.unchanged, w.removed
+        ));
+    }
+    line
+}
+
+/// `path: line 3: msg` → `path:3: msg`, the form editors jump to.
+fn locate(path: &Path, message: &str) -> String {
+    let path = path.display();
+    match message.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+        Some((line, rest)) if line.chars().all(|c| c.is_ascii_digit()) => {
+            format!("{path}:{line}: {rest}")
+        }
+        _ => format!("{path}: {message}"),
+    }
+}
+
+fn print_error(error: &anyhow::Error) {
+    eprintln!("error: {error}");
+    for cause in error.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+}

@@ -1,0 +1,183 @@
+//! The machine-readable outputs: `atom.xml`, `sitemap.xml`, `robots.txt` and `search.json`.
+//!
+//! Written straight from the [`Site`] (no templates), so they are valid whatever the theme
+//! does. Text is escaped for XML; every URL is absolute (Atom and sitemaps require it).
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use crate::config::Config;
+use crate::model::Site;
+
+/// A generated file: path under the output folder and its bytes.
+pub(crate) struct Generated {
+    pub(crate) path: &'static str,
+    pub(crate) text: String,
+}
+
+/// Every machine-readable file the configuration asks for.
+pub(crate) fn generate(site: &Site, config: &Config) -> Vec<Generated> {
+    let mut files = Vec::new();
+    if config.feeds {
+        files.push(Generated { path: "atom.xml", text: atom(site, config) });
+    }
+    if config.sitemap {
+        files.push(Generated { path: "sitemap.xml", text: sitemap(site, config) });
+    }
+    files.push(Generated { path: "robots.txt", text: robots(config) });
+    if config.search {
+        files.push(Generated { path: "search.json", text: search_index(site) });
+    }
+    files
+}
+
+/// Absolute URL of a root-relative path (falls back to the path when `base_url` has no host).
+fn absolute(config: &Config, url: &str) -> String {
+    crate::templates::make_url(url, true, &config.base_url, &config.base_path)
+}
+
+/// Escapes text for XML content and attribute values.
+pub(crate) fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+/// The newest issue's articles as an Atom feed (capped at `feed_limit`).
+fn atom(site: &Site, config: &Config) -> String {
+    let updated =
+        site.issues.first().map_or_else(|| "1970-01-01".to_owned(), |i| i.date.to_string());
+    let feed_url = absolute(config, "/atom.xml");
+    let mut xml = String::new();
+    let _ = write!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n\
+         <title>{}</title>\n<subtitle>{}</subtitle>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{updated}T00:00:00Z</updated>\n<id>{}</id>\n",
+        escape_xml(&config.language),
+        escape_xml(&config.title),
+        escape_xml(&config.description),
+        escape_xml(&feed_url),
+        escape_xml(&absolute(config, "/")),
+        escape_xml(&feed_url),
+    );
+    let newest = site.issues.first().map(|i| i.articles.as_slice()).unwrap_or_default();
+    for &index in newest.iter().take(config.feed_limit) {
+        atom_entry(&mut xml, site, config, index);
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn atom_entry(xml: &mut String, site: &Site, config: &Config, index: usize) {
+    let article = &site.articles[index];
+    let data = &article.data;
+    let url = escape_xml(&absolute(config, &article.url));
+    let _ = write!(
+        xml,
+        "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n\
+         <published>{date}T00:00:00Z</published>\n<updated>{date}T00:00:00Z</updated>\n",
+        escape_xml(&data.title),
+        date = data.date,
+    );
+    for &author in &article.authors {
+        let _ = writeln!(
+            xml,
+            "<author><name>{}</name></author>",
+            escape_xml(&site.authors[author].name)
+        );
+    }
+    if article.authors.is_empty() {
+        let _ = writeln!(xml, "<author><name>{}</name></author>", escape_xml(&config.title));
+    }
+    if let Some(section) = article.section {
+        let _ = writeln!(xml, "<category term=\"{}\"/>", escape_xml(&site.sections[section].name));
+    }
+    let _ = write!(
+        xml,
+        "<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n",
+        escape_xml(&data.summary),
+        escape_xml(&data.content)
+    );
+}
+
+/// Every page a reader can land on, with the issue date as `lastmod` for articles.
+fn sitemap(site: &Site, config: &Config) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut add = |url: &str, lastmod: Option<String>| {
+        let _ = write!(xml, "<url><loc>{}</loc>", escape_xml(&absolute(config, url)));
+        if let Some(day) = lastmod {
+            let _ = write!(xml, "<lastmod>{day}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    };
+    add("/", site.issues.first().map(|i| i.date.to_string()));
+    add("/archive/", None);
+    for issue in &site.issues {
+        add(&issue.url, Some(issue.date.to_string()));
+    }
+    for article in &site.articles {
+        add(&article.url, Some(article.data.date.to_string()));
+    }
+    for section in &site.sections {
+        add(&section.url, None);
+    }
+    for author in &site.authors {
+        add(&author.url, None);
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn robots(config: &Config) -> String {
+    let mut text = String::from("User-agent: *\nAllow: /\n");
+    if config.sitemap && config.base_url.contains("://") {
+        let _ = writeln!(text, "Sitemap: {}", absolute(config, "/sitemap.xml"));
+    }
+    text
+}
+
+/// The client-side search index: one entry per article, newest first.
+fn search_index(site: &Site) -> String {
+    let entries: Vec<serde_json::Value> = site
+        .articles
+        .iter()
+        .map(|article| {
+            let data = &article.data;
+            json!({
+                "title": data.title, "url": article.url, "date": data.date.to_string(),
+                "section": article.section.map(|s| site.sections[s].name.as_str()),
+                "authors": article.authors.iter().map(|&a| site.authors[a].name.as_str()).collect::<Vec<_>>(),
+                "summary": data.summary, "text": data.search_text,
+            })
+        })
+        .collect();
+    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escaping_covers_markup_and_control_characters() {
+        assert_eq!(escape_xml("a < b & \"c\"\u{1}"), "a &lt; b &amp; &quot;c&quot;");
+    }
+}

@@ -1,0 +1,339 @@
+//! Walks `content/` and turns every article file into a [`LoadedArticle`], in parallel.
+//!
+//! Reading, front matter, validation of each field and Markdown rendering happen here, one file
+//! at a time and independently, so a bad file becomes a [`Failure`] and the others go on.
+//! Assembling issues, sections and authors across files is `model`'s job, not this module's.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::front_matter::{self, ArticleMeta, Parts};
+use crate::markdown;
+
+/// A file that could not be used, and why.
+#[derive(Debug)]
+pub struct Failure {
+    /// The file, relative to the site root.
+    pub path: PathBuf,
+    /// What is wrong, with the line where known.
+    pub error: anyhow::Error,
+}
+
+/// One article file, read, validated and rendered to an HTML fragment.
+#[derive(Debug, Clone)]
+pub(crate) struct LoadedArticle {
+    /// Relative to the site root, e.g. `content/2024-05-24/01-x.md`.
+    pub(crate) path: PathBuf,
+    pub(crate) title: String,
+    pub(crate) kicker: Option<String>,
+    pub(crate) subtitle: Option<String>,
+    pub(crate) column: Option<String>,
+    pub(crate) authors: Vec<String>,
+    pub(crate) byline: Option<String>,
+    pub(crate) dateline: Option<String>,
+    pub(crate) date: NaiveDate,
+    pub(crate) issue: NaiveDate,
+    pub(crate) section: Option<String>,
+    pub(crate) page: Option<String>,
+    pub(crate) order: Option<u32>,
+    /// The slug written in front matter, if any (else `model` derives one).
+    pub(crate) slug: Option<String>,
+    pub(crate) summary: String,
+    pub(crate) tags: Vec<String>,
+    pub(crate) truncated: bool,
+    pub(crate) draft: bool,
+    pub(crate) source: Option<String>,
+    pub(crate) extra: serde_json::Value,
+    pub(crate) content: String,
+    /// Plain text for the search index (empty when search is off).
+    pub(crate) search_text: String,
+    pub(crate) word_count: usize,
+    pub(crate) reading_time: u32,
+}
+
+/// A section's `_index.md`: the folder name is the slug, its `title` the section's name.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SectionIndex {
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+}
+
+/// The usable content of a site, as `model` takes it.
+#[derive(Debug, Default)]
+pub(crate) struct Loaded {
+    pub(crate) articles: Vec<Arc<LoadedArticle>>,
+    pub(crate) section_indexes: Vec<SectionIndex>,
+}
+
+/// Summaries are cut at a sentence end within this many characters.
+const SUMMARY_CHARS: usize = 120;
+/// How much of an article's text goes into the search index.
+const SEARCH_CHARS: usize = 1500;
+
+/// Lists the Markdown files under `content/`, sorted, as paths relative to the root.
+pub(crate) fn list_content(config: &Config) -> Result<Vec<PathBuf>> {
+    let dir = &config.content_dir;
+    if !dir.is_dir() {
+        bail!(
+            "no `content/` folder in `{}`: create it and put articles in it",
+            config.root.display()
+        );
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
+        let path = entry.path();
+        if entry.file_type().is_file() && is_markdown(path) && !is_hidden(path, dir) {
+            files.push(path.strip_prefix(&config.root).unwrap_or(path).to_path_buf());
+        }
+    }
+    Ok(files)
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "md" || ext == "markdown")
+}
+
+fn is_hidden(path: &Path, base: &Path) -> bool {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+}
+
+/// Reads and parses every file in parallel. Errors are kept as text, per file, so a later
+/// rebuild can report them again without re-reading.
+pub(crate) fn load_files(
+    config: &Config,
+    files: &[PathBuf],
+) -> BTreeMap<PathBuf, Result<Item, String>> {
+    files
+        .par_iter()
+        .map(|path| (path.clone(), load_file(config, path).map_err(|e| format!("{e:#}"))))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// What one content file turned out to be.
+#[derive(Debug, Clone)]
+pub(crate) enum Item {
+    Article(Arc<LoadedArticle>),
+    Section(SectionIndex),
+    Ignored,
+}
+
+/// Loads one file (path relative to the root).
+pub(crate) fn load_file(config: &Config, path: &Path) -> Result<Item> {
+    let bytes = std::fs::read(config.root.join(path))
+        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let text = decode_utf8(&bytes)?;
+    if path.file_name().is_some_and(|name| name == "_index.md") {
+        return parse_section_index(path, &text);
+    }
+    parse_article(config, path, &text).map(|a| Item::Article(Arc::new(a)))
+}
+
+fn decode_utf8(bytes: &[u8]) -> Result<String> {
+    String::from_utf8(bytes.to_vec()).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        anyhow!("line {line}: the file is not valid UTF-8 (byte {at}); save it as UTF-8")
+    })
+}
+
+fn parse_section_index(path: &Path, text: &str) -> Result<Item> {
+    let parts = front_matter::split(text)?;
+    let meta = front_matter::parse_meta(&parts)?;
+    let slug = path.parent().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
+    match (slug, meta.title) {
+        (Some(slug), Some(title)) if slug != "content" => {
+            let description = meta.summary.unwrap_or_default();
+            Ok(Item::Section(SectionIndex { slug, title, description }))
+        }
+        _ => Ok(Item::Ignored),
+    }
+}
+
+/// Parses the text of one article file.
+pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<LoadedArticle> {
+    let parts = front_matter::split(text)?;
+    let meta = front_matter::parse_meta(&parts)?;
+    let title = required_title(&meta, &parts)?;
+    let (date, issue) = dates(&meta, &parts, path)?;
+    let rendered = markdown::render(parts.body);
+    let summary = match &meta.summary {
+        Some(summary) => summary.trim().to_owned(),
+        None => markdown::summarize(&rendered.first_paragraph, SUMMARY_CHARS),
+    };
+    let (cjk, words) = markdown::count_text(&rendered.plain_text);
+    let reading_time = markdown::reading_time(&rendered.plain_text, &config.reading);
+    let search_text =
+        if config.search { search_excerpt(&rendered.plain_text) } else { String::new() };
+    let ArticleMeta { kicker, subtitle, column, authors, byline, dateline, section, .. } = meta;
+    Ok(LoadedArticle {
+        path: path.to_path_buf(),
+        title,
+        kicker: non_empty(kicker),
+        subtitle: non_empty(subtitle),
+        column: non_empty(column),
+        authors: authors
+            .into_iter()
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty())
+            .collect(),
+        byline: non_empty(byline),
+        dateline: non_empty(dateline),
+        date,
+        issue,
+        section: non_empty(section),
+        page: meta.page.map(|p| p.text()),
+        order: meta.order,
+        slug: non_empty(meta.slug),
+        summary,
+        tags: meta.tags,
+        truncated: meta.truncated,
+        draft: meta.draft,
+        source: meta.source,
+        extra: meta.extra.iter().map(|(k, v)| (k.clone(), front_matter::yaml_to_json(v))).collect(),
+        content: rendered.html,
+        search_text,
+        word_count: cjk + words,
+        reading_time,
+    })
+}
+
+/// The part of an article's text the search index carries: enough to find it by its opening
+/// paragraphs without making `search.json` as large as the archive.
+fn search_excerpt(text: &str) -> String {
+    text.chars()
+        .take(SEARCH_CHARS)
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn required_title(meta: &ArticleMeta, parts: &Parts<'_>) -> Result<String> {
+    match meta.title.as_deref().map(str::trim) {
+        Some(title) if !title.is_empty() => Ok(title.to_owned()),
+        Some(_) => {
+            let line = front_matter::line_of_key(parts, "title").unwrap_or(parts.yaml_first_line);
+            bail!("line {line}: `title` is empty; every article needs a headline")
+        }
+        None => bail!(
+            "line {}: missing `title` in the front matter; add a line `title: …`",
+            parts.yaml_first_line
+        ),
+    }
+}
+
+/// The article's date and its issue's date. Either may stand for the other; an article in a
+/// folder named like `2024-05-24` takes that as its issue date.
+fn dates(meta: &ArticleMeta, parts: &Parts<'_>, path: &Path) -> Result<(NaiveDate, NaiveDate)> {
+    let date = parse_date_field(meta.date.as_ref().map(|d| d.text()), parts, "date")?;
+    let issue = parse_date_field(meta.issue.as_ref().map(|d| d.text()), parts, "issue")?;
+    let folder = folder_date(path);
+    match (date, issue.or(folder)) {
+        (Some(date), Some(issue)) => Ok((date, issue)),
+        (Some(date), None) => Ok((date, date)),
+        (None, Some(issue)) => Ok((issue, issue)),
+        (None, None) => bail!(
+            "line {}: missing `date`; add `date: YYYY-MM-DD` (or `issue:`, or put the file in a folder named after the issue date)",
+            parts.yaml_first_line
+        ),
+    }
+}
+
+fn parse_date_field(
+    value: Option<String>,
+    parts: &Parts<'_>,
+    key: &str,
+) -> Result<Option<NaiveDate>> {
+    let Some(value) = value else { return Ok(None) };
+    match parse_date(&value) {
+        Some(date) => Ok(Some(date)),
+        None => {
+            let line = front_matter::line_of_key(parts, key).unwrap_or(parts.yaml_first_line);
+            bail!(
+                "line {line}: `{key}` = {value:?} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-24"
+            )
+        }
+    }
+}
+
+/// Reads `2024-05-24`, `2024-05-24T08:00:00+08:00` or `2024-05-24 08:00`.
+pub(crate) fn parse_date(value: &str) -> Option<NaiveDate> {
+    let value = value.trim();
+    let day = value.get(..10)?;
+    let rest = &value[10..];
+    if !rest.is_empty() && !rest.starts_with(['T', ' ', 't']) {
+        return None;
+    }
+    NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
+}
+
+fn folder_date(path: &Path) -> Option<NaiveDate> {
+    let folder = path.parent()?.file_name()?.to_str()?;
+    if folder.len() == 10 { parse_date(folder) } else { None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> (tempfile::TempDir, Config) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("themes/broadsheet/templates")).unwrap();
+        let config = Config::parse("title = \"D\"", dir.path()).unwrap();
+        (dir, config)
+    }
+
+    #[test]
+    fn parses_an_article_with_folder_issue_date() {
+        let (_dir, config) = config();
+        let path = Path::new("content/2024-05-24/01-a.md");
+        let text = "---\ntitle: 标题\nauthors: 刘佳旋\n---\n\n第一段。第二句。\n";
+        let article = parse_article(&config, path, text).unwrap();
+        assert_eq!(article.issue.to_string(), "2024-05-24");
+        assert_eq!(article.authors, ["刘佳旋"]);
+        assert_eq!(article.summary, "第一段。第二句。");
+    }
+
+    #[test]
+    fn bad_date_names_the_line() {
+        let (_dir, config) = config();
+        let text = "---\ntitle: A\ndate: 2024-13-45\n---\n";
+        let err = parse_article(&config, Path::new("content/a.md"), text).unwrap_err();
+        assert!(err.to_string().starts_with("line 3: `date`"), "{err}");
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        let (_dir, config) = config();
+        let err = parse_article(&config, Path::new("content/a.md"), "---\ndate: 2024-01-01\n---\n");
+        assert!(err.unwrap_err().to_string().contains("missing `title`"));
+    }
+
+    #[test]
+    fn dates_with_times_are_read() {
+        assert_eq!(parse_date("2024-05-24T08:00:00+08:00").unwrap().to_string(), "2024-05-24");
+        assert!(parse_date("2024-05-24x").is_none());
+        assert!(parse_date("24/05/2024").is_none());
+    }
+
+    #[test]
+    fn non_utf8_names_the_line() {
+        let err = decode_utf8(b"---\ntitle: \xff\n").unwrap_err();
+        assert!(err.to_string().starts_with("line 2:"), "{err}");
+    }
+}

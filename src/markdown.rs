@@ -1,0 +1,205 @@
+//! Markdown → HTML fragment, plus the text facts a page needs: summary, word count, reading
+//! time and the plain text for search.
+//!
+//! pulldown-cmark with tables, footnotes and strikethrough. One tweak for Chinese and Japanese:
+//! a soft line break between two CJK characters is dropped instead of becoming a space.
+//! It knows nothing of templates or pages.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+
+use crate::config::ReadingSpeed;
+
+/// What rendering one Markdown body yields.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Rendered {
+    /// The HTML fragment.
+    pub(crate) html: String,
+    /// The text of the first paragraph (no markup).
+    pub(crate) first_paragraph: String,
+    /// All text, paragraphs separated by newlines (for search and counts).
+    pub(crate) plain_text: String,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Renders a Markdown body.
+pub(crate) fn render(markdown: &str) -> Rendered {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let events = drop_cjk_soft_breaks(events);
+    let (first_paragraph, plain_text) = collect_text(&events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut html, events.into_iter());
+    Rendered { html, first_paragraph, plain_text }
+}
+
+/// Whether `c` is a Han, kana, hangul or CJK punctuation character.
+pub(crate) fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F | 0x3130..=0x318F
+        | 0x31A0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FA1F)
+}
+
+fn drop_cjk_soft_breaks(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    for (i, event) in events.iter().enumerate() {
+        if matches!(event, Event::SoftBreak) && between_cjk(&out, events.get(i + 1)) {
+            continue;
+        }
+        out.push(event.clone());
+    }
+    out
+}
+
+fn between_cjk(before: &[Event<'_>], after: Option<&Event<'_>>) -> bool {
+    let last = match before.last() {
+        Some(Event::Text(text)) => text.chars().next_back(),
+        _ => None,
+    };
+    let next = match after {
+        Some(Event::Text(text)) => text.chars().next(),
+        _ => None,
+    };
+    matches!((last, next), (Some(a), Some(b)) if is_cjk(a) && is_cjk(b))
+}
+
+fn collect_text(events: &[Event<'_>]) -> (String, String) {
+    let mut plain = String::new();
+    let mut first = None;
+    let mut paragraph_start = None;
+    for event in events {
+        match event {
+            Event::Text(text) | Event::Code(text) => plain.push_str(text),
+            Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            Event::Start(Tag::Paragraph) => paragraph_start = Some(plain.len()),
+            Event::End(TagEnd::Paragraph) => {
+                if let (None, Some(start)) = (&first, paragraph_start) {
+                    first = Some(plain[start..].trim().to_owned()).filter(|p| !p.is_empty());
+                }
+                plain.push('\n');
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow) => plain.push('\n'),
+            _ => {}
+        }
+    }
+    (first.unwrap_or_default(), plain)
+}
+
+/// Characters that end a sentence, and what may close after them.
+const SENTENCE_ENDS: &[char] = &['。', '！', '？', '!', '?', '…', '.'];
+const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '"', '\''];
+
+/// Cuts `text` after the last sentence end within `max_chars` characters; the whole first
+/// sentence when even that is longer; `text` itself when it is short enough.
+pub(crate) fn summarize(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let ends = sentence_ends(text);
+    let within = ends.iter().copied().rfind(|&end| text[..end].chars().count() <= max_chars);
+    match within.or_else(|| ends.first().copied()) {
+        Some(end) => text[..end].to_owned(),
+        None => text.to_owned(),
+    }
+}
+
+/// Byte offsets just after each sentence end (including closing quotes).
+fn sentence_ends(text: &str) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !SENTENCE_ENDS.contains(&c) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, next)) = chars.peek() {
+            if !CLOSERS.contains(&next) && !SENTENCE_ENDS.contains(&next) {
+                break;
+            }
+            end = j + next.len_utf8();
+            chars.next();
+        }
+        let ascii_period_mid_word =
+            c == '.' && chars.peek().is_some_and(|(_, n)| !n.is_whitespace());
+        if !ascii_period_mid_word {
+            ends.push(end);
+        }
+    }
+    ends
+}
+
+/// Counts CJK characters and other words: (cjk, words).
+pub(crate) fn count_text(text: &str) -> (usize, usize) {
+    let cjk = text.chars().filter(|&c| is_cjk(c) && c.is_alphanumeric()).count();
+    let words = text
+        .split(|c: char| c.is_whitespace() || is_cjk(c))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    (cjk, words)
+}
+
+/// Minutes to read `text`, at least 1.
+pub(crate) fn reading_time(text: &str, speed: &ReadingSpeed) -> u32 {
+    let (cjk, words) = count_text(text);
+    let minutes = cjk as f64 / f64::from(speed.cjk_chars_per_minute)
+        + words as f64 / f64::from(speed.words_per_minute);
+    (minutes.ceil() as u32).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn soft_break_between_cjk_is_dropped() {
+        let out = render("青岛\n日报");
+        assert_eq!(out.html, "<p>青岛日报</p>\n");
+    }
+
+    #[test]
+    fn soft_break_between_latin_words_stays() {
+        let out = render("news\npaper");
+        assert_eq!(out.html, "<p>news\npaper</p>\n");
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough_work() {
+        let out = render("| a |\n|---|\n| b |\n\n~~x~~ y[^1]\n\n[^1]: note\n");
+        assert!(out.html.contains("<table>"));
+        assert!(out.html.contains("<del>x</del>"));
+        assert!(out.html.contains("footnote"));
+    }
+
+    #[test]
+    fn first_paragraph_and_plain_text() {
+        let out = render("## 标题\n\n第一段。\n\n第二段。");
+        assert_eq!(out.first_paragraph, "第一段。");
+        assert!(out.plain_text.contains("第二段。"));
+    }
+
+    #[test]
+    fn summary_cuts_at_chinese_sentence_end_with_closing_quote() {
+        let text = "他说：“好。”然后走了。后面还有很长很长的一句话没有结束";
+        assert_eq!(summarize(text, 12), "他说：“好。”然后走了。");
+    }
+
+    #[test]
+    fn summary_keeps_short_text_and_english_abbreviations() {
+        assert_eq!(summarize("短。", 10), "短。");
+        assert_eq!(
+            summarize("It cost 3.5 million. Then more text here.", 25),
+            "It cost 3.5 million."
+        );
+    }
+
+    #[test]
+    fn reading_time_counts_cjk_characters_and_words() {
+        let speed = ReadingSpeed { cjk_chars_per_minute: 10, words_per_minute: 2 };
+        assert_eq!(count_text("青岛 daily news，日报"), (4, 2));
+        assert_eq!(reading_time("青岛日报青岛日报青岛日报", &speed), 2);
+        assert_eq!(reading_time("", &speed), 1);
+    }
+}

@@ -1,0 +1,451 @@
+//! [`Site`] → rendered pages: a cheap sequential plan of every page, then each page rendered
+//! through Tera and post-processed with lol_html in one parallel pass.
+//!
+//! Listings shown on many pages (each article's summary) are turned into template values once
+//! in [`Shared`]; a page's context borrows those by cloning only the few entries it shows.
+//! This module reads no files and writes none: it returns [`Page`]s for `output`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use chrono::Datelike;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::model::{Article, Issue, Site};
+use crate::postprocess::{self, PostOptions};
+use crate::templates::Templates;
+
+/// How many other articles "more from the section" shows.
+const MORE_FROM_SECTION: usize = 5;
+/// How many recent issues the fronts list.
+const RECENT_ISSUES: usize = 10;
+
+/// One page to render: which template, at which URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Job {
+    pub(crate) kind: Kind,
+    pub(crate) template: &'static str,
+    /// Root-relative URL.
+    pub(crate) url: String,
+}
+
+/// What a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Index,
+    Issue(usize),
+    Article(usize),
+    Section { section: usize, page: usize },
+    Author(usize),
+    Authors,
+    Archive,
+    Search,
+    NotFound,
+}
+
+/// A rendered page ready for `output`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Root-relative URL it answers.
+    pub url: String,
+    /// Path under the output folder, `/`-separated.
+    pub path: String,
+    /// The final HTML.
+    pub html: String,
+    /// Internal links found on it (root-relative), for the link checker.
+    pub links: Vec<String>,
+}
+
+/// Template values computed once per build and shared by every page.
+pub(crate) struct Shared {
+    pub(crate) site: Value,
+    /// `ArticleSummary` for every article, by article index.
+    pub(crate) summaries: Arc<Vec<Value>>,
+    pub(crate) issue_refs: Vec<Value>,
+    pub(crate) section_refs: Vec<Value>,
+    pub(crate) author_refs: Vec<Value>,
+}
+
+/// Time spent per template: (total, calls).
+pub type TemplateTimings = HashMap<&'static str, (Duration, usize)>;
+
+/// Plans every page of the site, in a stable order.
+pub(crate) fn plan(site: &Site, config: &Config, templates: &Templates) -> Vec<Job> {
+    let mut jobs =
+        Vec::with_capacity(site.articles.len() + site.sections.len() * 2 + site.authors.len() + 8);
+    let job = |kind, template, url: String| Job { kind, template, url };
+    jobs.push(job(Kind::Index, "index.html", "/".to_owned()));
+    for (i, issue) in site.issues.iter().enumerate() {
+        jobs.push(job(Kind::Issue(i), "issue.html", issue.url.clone()));
+    }
+    for (i, article) in site.articles.iter().enumerate() {
+        jobs.push(job(Kind::Article(i), "article.html", article.url.clone()));
+    }
+    for (i, section) in site.sections.iter().enumerate() {
+        for page in 1..=page_count(section.articles.len(), config.paginate) {
+            jobs.push(job(
+                Kind::Section { section: i, page },
+                "section.html",
+                paginated_url(&section.url, page),
+            ));
+        }
+    }
+    for (i, author) in site.authors.iter().enumerate() {
+        jobs.push(job(Kind::Author(i), "author.html", author.url.clone()));
+    }
+    let optional = [
+        (Kind::Authors, "authors.html", "/authors/"),
+        (Kind::Archive, "archive.html", "/archive/"),
+        (Kind::Search, "search.html", "/search/"),
+        (Kind::NotFound, "404.html", "/404.html"),
+    ];
+    for (kind, template, url) in optional {
+        let wanted = kind != Kind::Search || config.search;
+        if wanted && templates.has(template) {
+            jobs.push(job(kind, template, url.to_owned()));
+        }
+    }
+    jobs
+}
+
+/// Pages a section index needs (always at least one).
+pub(crate) fn page_count(articles: usize, per_page: usize) -> usize {
+    if per_page == 0 { 1 } else { articles.div_ceil(per_page).max(1) }
+}
+
+/// `/sections/x/` for page 1, `/sections/x/page/2/` after.
+pub(crate) fn paginated_url(first: &str, page: usize) -> String {
+    if page == 1 { first.to_owned() } else { format!("{first}page/{page}/") }
+}
+
+/// The output path for a root-relative URL: `/a/` → `a/index.html`, `/404.html` → `404.html`.
+pub(crate) fn output_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() || url.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// Computes the values shared by every page.
+pub(crate) fn share(site: &Site, config: &Config) -> Shared {
+    let section_refs: Vec<Value> = site.sections.iter().map(section_ref).collect();
+    let issue_refs: Vec<Value> = site.issues.iter().map(issue_ref).collect();
+    let author_refs: Vec<Value> = site
+        .authors
+        .iter()
+        .map(|a| json!({"name": a.name, "slug": a.slug, "url": a.url}))
+        .collect();
+    let summaries = site
+        .articles
+        .par_iter()
+        .map(|article| summary(article, site, &section_refs, &author_refs))
+        .collect();
+    let site_value = json!({
+        "title": config.title, "description": config.description, "language": config.language,
+        "base_url": config.base_url, "base_path": config.base_path, "feeds": config.feeds,
+        "search": config.search, "build_date": build_date(site), "sections": section_refs,
+        "newest_issue": issue_refs.first(), "extra": config.extra,
+    });
+    Shared {
+        site: site_value,
+        summaries: Arc::new(summaries),
+        issue_refs,
+        section_refs,
+        author_refs,
+    }
+}
+
+/// The newest issue's date stands for the build date, so output does not depend on the clock.
+fn build_date(site: &Site) -> String {
+    site.issues.first().map(|i| i.date.to_string()).unwrap_or_default()
+}
+
+fn section_ref(section: &crate::model::Section) -> Value {
+    json!({"name": section.name, "slug": section.slug, "url": section.url,
+           "description": section.description, "order": section.order})
+}
+
+fn issue_ref(issue: &Issue) -> Value {
+    json!({"date": issue.date.to_string(), "year": issue.date.year(), "month": issue.date.month(),
+           "day": issue.date.day(), "url": issue.url, "article_count": issue.articles.len()})
+}
+
+fn summary(article: &Article, site: &Site, sections: &[Value], authors: &[Value]) -> Value {
+    let data = &article.data;
+    json!({
+        "title": data.title, "kicker": data.kicker, "subtitle": data.subtitle, "column": data.column,
+        "url": article.url, "date": data.date.to_string(), "issue": site.issues[article.issue].date.to_string(),
+        "section": article.section.map(|s| &sections[s]), "page": data.page, "order": data.order,
+        "authors": article.authors.iter().map(|&a| &authors[a]).collect::<Vec<_>>(),
+        "byline": data.byline, "dateline": data.dateline, "summary": data.summary,
+        "reading_time": data.reading_time, "truncated": data.truncated, "tags": data.tags,
+    })
+}
+
+/// Renders and post-processes every job in parallel. Results keep the jobs' order.
+pub(crate) fn render_all(
+    jobs: &[Job],
+    site: &Site,
+    config: &Config,
+    shared: &Shared,
+    templates: &Templates,
+) -> (Vec<Result<Page>>, TemplateTimings) {
+    let post = PostOptions {
+        base_path: &config.base_path,
+        site_origin: config.origin(),
+        heading_anchors: true,
+    };
+    let results: Vec<(Result<Page>, &'static str, Duration)> = jobs
+        .par_iter()
+        .map(|job| {
+            let start = Instant::now();
+            let page = render_one(job, site, config, shared, templates, &post);
+            (page, job.template, start.elapsed())
+        })
+        .collect();
+    let mut timings = TemplateTimings::new();
+    let pages = results
+        .into_iter()
+        .map(|(page, template, took)| {
+            let entry = timings.entry(template).or_default();
+            entry.0 += took;
+            entry.1 += 1;
+            page
+        })
+        .collect();
+    (pages, timings)
+}
+
+fn render_one(
+    job: &Job,
+    site: &Site,
+    config: &Config,
+    shared: &Shared,
+    templates: &Templates,
+    post: &PostOptions<'_>,
+) -> Result<Page> {
+    let context = context_for(job, site, config, shared, templates);
+    let context = tera::Context::from_value(context).context("page context is not an object")?;
+    let html = templates.render(config, job.template, &context)?;
+    let processed = postprocess::process(&html, post)
+        .with_context(|| format!("failed to post-process `{}`", job.url))?;
+    Ok(Page {
+        url: job.url.clone(),
+        path: output_path(&job.url),
+        html: processed.html,
+        links: processed.links,
+    })
+}
+
+/// The whole context of one page.
+pub(crate) fn context_for(
+    job: &Job,
+    site: &Site,
+    config: &Config,
+    shared: &Shared,
+    templates: &Templates,
+) -> Value {
+    let (title, mut extra) = match job.kind {
+        Kind::Index => (config.title.clone(), issue_context(site, shared, 0)),
+        Kind::Issue(i) => (issue_title(site, i, config), issue_context(site, shared, i)),
+        Kind::Article(i) => (site.articles[i].data.title.clone(), article_context(site, shared, i)),
+        Kind::Section { section, page } => section_context(site, config, shared, section, page),
+        Kind::Author(i) => (site.authors[i].name.clone(), author_context(site, shared, i)),
+        Kind::Authors => (String::new(), authors_context(site, shared)),
+        Kind::Archive => (String::new(), archive_context(site, shared)),
+        Kind::Search | Kind::NotFound => (String::new(), json!({})),
+    };
+    let kind = kind_name(job.kind);
+    let map = extra.as_object_mut().expect("every page context is built as a JSON object");
+    map.insert("site".into(), shared.site.clone());
+    map.insert("t".into(), templates.translations.clone());
+    map.insert("page".into(), json!({"kind": kind, "url": job.url, "title": title}));
+    extra
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Index => "index",
+        Kind::Issue(_) => "issue",
+        Kind::Article(_) => "article",
+        Kind::Section { .. } => "section",
+        Kind::Author(_) => "author",
+        Kind::Authors => "authors",
+        Kind::Archive => "archive",
+        Kind::Search => "search",
+        Kind::NotFound => "404",
+    }
+}
+
+fn issue_title(site: &Site, issue: usize, config: &Config) -> String {
+    let chinese = config.language.to_ascii_lowercase().starts_with("zh");
+    crate::templates::long_date(site.issues[issue].date, chinese)
+}
+
+fn summaries_of(shared: &Shared, indexes: &[usize]) -> Vec<Value> {
+    indexes.iter().map(|&i| shared.summaries[i].clone()).collect()
+}
+
+fn issue_context(site: &Site, shared: &Shared, index: usize) -> Value {
+    let recent: Vec<&Value> = shared.issue_refs.iter().take(RECENT_ISSUES).collect();
+    let Some(issue) = site.issues.get(index) else {
+        return json!({"issue": null, "recent_issues": recent});
+    };
+    let mut value = shared.issue_refs[index].clone();
+    let map = value.as_object_mut().expect("issue refs are objects");
+    map.insert("prev".into(), shared.issue_refs.get(index + 1).cloned().unwrap_or(Value::Null));
+    map.insert(
+        "next".into(),
+        index.checked_sub(1).map_or(Value::Null, |i| shared.issue_refs[i].clone()),
+    );
+    map.insert(
+        "lead".into(),
+        issue.articles.first().map_or(Value::Null, |&a| shared.summaries[a].clone()),
+    );
+    map.insert("groups".into(), print_groups(site, shared, issue));
+    json!({"issue": value, "recent_issues": recent})
+}
+
+/// Consecutive articles of the same section and page, in print order.
+fn print_groups(site: &Site, shared: &Shared, issue: &Issue) -> Value {
+    let mut groups: Vec<(Option<usize>, Option<&str>, Vec<usize>)> = Vec::new();
+    for &a in &issue.articles {
+        let article = &site.articles[a];
+        let key = (article.section, article.data.page.as_deref());
+        match groups.last_mut() {
+            Some((section, page, list)) if (*section, *page) == key => list.push(a),
+            _ => groups.push((key.0, key.1, vec![a])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(section, page, list)| {
+            json!({"section": section.map(|s| &shared.section_refs[s]), "page": page,
+                   "articles": summaries_of(shared, &list)})
+        })
+        .collect()
+}
+
+fn article_context(site: &Site, shared: &Shared, index: usize) -> Value {
+    let article = &site.articles[index];
+    let data = &article.data;
+    let mut value = shared.summaries[index].clone();
+    let map = value.as_object_mut().expect("summaries are objects");
+    map.insert("content".into(), Value::String(data.content.clone()));
+    map.insert("word_count".into(), data.word_count.into());
+    map.insert("slug".into(), article.slug.clone().into());
+    map.insert("extra".into(), data.extra.clone());
+    map.insert("source".into(), data.source.clone().into());
+    let issue = &site.issues[article.issue];
+    let position = issue.articles.iter().position(|&a| a == index).unwrap_or(0);
+    let neighbour = |i: Option<usize>| {
+        i.and_then(|i| issue.articles.get(i)).map(|&a| shared.summaries[a].clone())
+    };
+    json!({
+        "article": value,
+        "issue": shared.issue_refs[article.issue],
+        "prev": neighbour(position.checked_sub(1)),
+        "next": neighbour(Some(position + 1)),
+        "more_from_section": more_from_section(site, shared, index),
+    })
+}
+
+fn more_from_section(site: &Site, shared: &Shared, index: usize) -> Vec<Value> {
+    let Some(section) = site.articles[index].section else { return Vec::new() };
+    let others =
+        site.sections[section].articles.iter().filter(|&&a| a != index).take(MORE_FROM_SECTION);
+    others.map(|&a| shared.summaries[a].clone()).collect()
+}
+
+fn section_context(
+    site: &Site,
+    config: &Config,
+    shared: &Shared,
+    index: usize,
+    page: usize,
+) -> (String, Value) {
+    let section = &site.sections[index];
+    let total = section.articles.len();
+    let pages = page_count(total, config.paginate);
+    let per_page = if config.paginate == 0 { total.max(1) } else { config.paginate };
+    let start = (page - 1) * per_page;
+    let list = &section.articles[start.min(total)..(start + per_page).min(total)];
+    let url = |p: usize| paginated_url(&section.url, p);
+    let paginator = json!({
+        "articles": summaries_of(shared, list), "current": page, "total_pages": pages,
+        "total_articles": total,
+        "prev_url": (page > 1).then(|| url(page - 1)),
+        "next_url": (page < pages).then(|| url(page + 1)),
+        "pages": (1..=pages).map(|p| json!({"number": p, "url": url(p)})).collect::<Vec<_>>(),
+    });
+    (section.name.clone(), json!({"section": shared.section_refs[index], "paginator": paginator}))
+}
+
+fn author_context(site: &Site, shared: &Shared, index: usize) -> Value {
+    let author = &site.authors[index];
+    let mut value = shared.author_refs[index].clone();
+    let map = value.as_object_mut().expect("author refs are objects");
+    map.insert("articles".into(), summaries_of(shared, &author.articles).into());
+    map.insert("article_count".into(), author.articles.len().into());
+    json!({"author": value})
+}
+
+fn authors_context(site: &Site, shared: &Shared) -> Value {
+    let authors: Vec<Value> = site
+        .authors
+        .iter()
+        .zip(&shared.author_refs)
+        .map(|(author, reference)| {
+            let mut value = reference.clone();
+            if let Some(map) = value.as_object_mut() {
+                map.insert("article_count".into(), author.articles.len().into());
+            }
+            value
+        })
+        .collect();
+    json!({"authors": authors})
+}
+
+fn archive_context(site: &Site, shared: &Shared) -> Value {
+    let mut months: Vec<Value> = Vec::new();
+    let mut current: Option<(i32, u32)> = None;
+    for (issue, reference) in site.issues.iter().zip(&shared.issue_refs) {
+        let key = (issue.date.year(), issue.date.month());
+        if current != Some(key) {
+            current = Some(key);
+            months.push(json!({"year": key.0, "month": key.1,
+                               "label_date": format!("{:04}-{:02}-01", key.0, key.1), "issues": []}));
+        }
+        if let Some(Value::Array(issues)) = months.last_mut().and_then(|m| m.get_mut("issues")) {
+            issues.push(reference.clone());
+        }
+    }
+    json!({"months": months})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_paths_are_pretty() {
+        assert_eq!(output_path("/"), "index.html");
+        assert_eq!(output_path("/2024/05/24/x/"), "2024/05/24/x/index.html");
+        assert_eq!(output_path("/404.html"), "404.html");
+    }
+
+    #[test]
+    fn pagination_counts_and_urls() {
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(41, 20), 3);
+        assert_eq!(page_count(41, 0), 1);
+        assert_eq!(paginated_url("/sections/a/", 1), "/sections/a/");
+        assert_eq!(paginated_url("/sections/a/", 2), "/sections/a/page/2/");
+    }
+}

@@ -1,0 +1,358 @@
+//! The theme chain as one Tera instance, with broadsheet's filters, functions and the theme's
+//! translations.
+//!
+//! Lookup order: the site's `templates/` override the theme's by name, and every theme template
+//! is also registered as `theme/<name>` so an override can extend the original. Template syntax
+//! errors are fatal and name the file and line. This module does not know about pages: `render`
+//! builds contexts.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, anyhow};
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Deserialize;
+use serde_json::Value;
+use tera::Tera;
+
+use crate::config::{Config, ReadingSpeed};
+use crate::markdown;
+
+/// The loaded templates plus where each came from.
+pub struct Templates {
+    /// The Tera instance (read-only while rendering; `Tera` is `Sync`).
+    pub(crate) tera: Tera,
+    /// Template name → file it was read from, for error messages.
+    pub(crate) sources: HashMap<String, PathBuf>,
+    /// The theme's UI words in the site's language.
+    pub(crate) translations: Value,
+}
+
+/// `theme.toml`: a theme's description and UI words.
+#[derive(Debug, Default, Deserialize)]
+struct ThemeManifest {
+    #[serde(default)]
+    translations: HashMap<String, toml::Table>,
+}
+
+impl Templates {
+    /// Loads the theme's templates, then the site's overrides.
+    pub fn load(config: &Config) -> Result<Templates> {
+        let mut files = Vec::new();
+        let theme_templates = config.theme_dir.join("templates");
+        for path in template_files(&theme_templates)? {
+            let name = template_name(&theme_templates, &path);
+            files.push((format!("theme/{name}"), path.clone()));
+            files.push((name, path));
+        }
+        if config.templates_dir.is_dir() {
+            for path in template_files(&config.templates_dir)? {
+                let name = template_name(&config.templates_dir, &path);
+                files.retain(|(existing, _)| *existing != name);
+                files.push((name, path));
+            }
+        }
+        let translations = load_translations(config)?;
+        Templates::from_files(config, files, translations)
+    }
+
+    fn from_files(
+        config: &Config,
+        files: Vec<(String, PathBuf)>,
+        translations: Value,
+    ) -> Result<Templates> {
+        let mut raw = Vec::with_capacity(files.len());
+        let mut sources = HashMap::new();
+        for (name, path) in files {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read template `{}`", relative(config, &path)))?;
+            sources.insert(name.clone(), path);
+            raw.push((name, text));
+        }
+        let mut tera = Tera::default();
+        tera.add_raw_templates(raw.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|error| explain_syntax_error(config, &sources, error))?;
+        register_helpers(&mut tera, config);
+        Ok(Templates { tera, sources, translations })
+    }
+
+    /// Whether a template of that name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    /// The file a template was read from, relative to the site root where possible.
+    pub(crate) fn file_of(&self, config: &Config, name: &str) -> String {
+        self.sources.get(name).map_or_else(|| name.to_owned(), |path| relative(config, path))
+    }
+
+    /// Renders `name`; errors name the template file, and the line for undefined variables.
+    pub fn render(&self, config: &Config, name: &str, context: &tera::Context) -> Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|error| self.explain_render_error(config, name, error))
+    }
+
+    fn explain_render_error(
+        &self,
+        config: &Config,
+        name: &str,
+        error: tera::Error,
+    ) -> anyhow::Error {
+        let chain = error_chain(&error);
+        let culprit = template_in_message(&chain).unwrap_or_else(|| name.to_owned());
+        let file = self.file_of(config, &culprit);
+        let line = undefined_variable(&chain).and_then(|var| self.line_of(&culprit, &var));
+        let place = line.map_or(file.clone(), |line| format!("{file}:{line}"));
+        anyhow!("template `{place}`: {}", chain.join(": "))
+    }
+
+    /// First line of template `name` that mentions `needle`.
+    fn line_of(&self, name: &str, needle: &str) -> Option<usize> {
+        let text = std::fs::read_to_string(self.sources.get(name)?).ok()?;
+        text.lines().position(|line| line.contains(needle)).map(|i| i + 1)
+    }
+}
+
+fn template_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.file_type().is_file() && !hidden {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+fn template_name(dir: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+fn relative(config: &Config, path: &Path) -> String {
+    path.strip_prefix(&config.root).unwrap_or(path).display().to_string()
+}
+
+/// Every message in a Tera error's chain, outermost first.
+fn error_chain(error: &tera::Error) -> Vec<String> {
+    let mut chain = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    chain
+}
+
+fn explain_syntax_error(
+    config: &Config,
+    sources: &HashMap<String, PathBuf>,
+    error: tera::Error,
+) -> anyhow::Error {
+    let chain = error_chain(&error);
+    let name = template_in_message(&chain);
+    let file = name.as_deref().and_then(|n| sources.get(n)).map(|p| relative(config, p));
+    let line = chain.iter().find_map(|m| pest_line(m));
+    let place = match (file, line) {
+        (Some(file), Some(line)) => format!("`{file}:{line}`"),
+        (Some(file), None) => format!("`{file}`"),
+        _ => "a template".to_owned(),
+    };
+    anyhow!("syntax error in {place}: fix the template and build again\n{}", chain.join("\n"))
+}
+
+/// The template named in a Tera message: `... 'article.html' ...`.
+fn template_in_message(chain: &[String]) -> Option<String> {
+    chain.iter().rev().find_map(|message| {
+        let start = message.find('\'')? + 1;
+        let end = message[start..].find('\'')? + start;
+        Some(message[start..end].to_owned())
+    })
+}
+
+/// Pest's ` --> 3:5` location line.
+fn pest_line(message: &str) -> Option<usize> {
+    let at = message.find("--> ")? + 4;
+    let rest = &message[at..];
+    let end = rest.find(':')?;
+    rest[..end].trim().parse().ok()
+}
+
+/// The variable in "Variable `x.y` not found in context ...".
+fn undefined_variable(chain: &[String]) -> Option<String> {
+    chain.iter().find_map(|message| {
+        let rest = &message[message.find("Variable `")? + 10..];
+        Some(rest[..rest.find('`')?].to_owned())
+    })
+}
+
+fn load_translations(config: &Config) -> Result<Value> {
+    let path = config.theme_dir.join("theme.toml");
+    if !path.is_file() {
+        return Ok(Value::Object(Default::default()));
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read `{}`", relative(config, &path)))?;
+    let manifest: ThemeManifest =
+        toml::from_str(&text).with_context(|| format!("invalid `{}`", relative(config, &path)))?;
+    let table =
+        pick_language(&manifest.translations, &config.language).cloned().unwrap_or_default();
+    serde_json::to_value(table).context("theme translations cannot be handed to templates")
+}
+
+/// Exact tag, then the primary subtag (`zh-CN` → `zh`), then `en`.
+fn pick_language<'a, T>(tables: &'a HashMap<String, T>, language: &str) -> Option<&'a T> {
+    let primary = language.split(['-', '_']).next().unwrap_or(language);
+    tables.get(language).or_else(|| tables.get(primary)).or_else(|| tables.get("en"))
+}
+
+fn register_helpers(tera: &mut Tera, config: &Config) {
+    let chinese = config.language.to_ascii_lowercase().starts_with("zh");
+    tera.register_filter("long_date", date_filter(move |d| long_date(d, chinese)));
+    tera.register_filter("short_date", date_filter(move |d| short_date(d, chinese)));
+    tera.register_filter("month_label", date_filter(move |d| month_label(d, chinese)));
+    let speed = config.reading;
+    tera.register_filter("reading_time", move |value: &Value, _: &HashMap<String, Value>| {
+        reading_time_filter(value, &speed)
+    });
+    let base_url = config.base_url.clone();
+    let base_path = config.base_path.clone();
+    tera.register_function("url", move |args: &HashMap<String, Value>| {
+        url_function(args, &base_url, &base_path)
+    });
+}
+
+type FilterResult = tera::Result<Value>;
+
+fn date_filter(
+    format: impl Fn(NaiveDate) -> String + Send + Sync,
+) -> impl Fn(&Value, &HashMap<String, Value>) -> FilterResult + Send + Sync {
+    move |value, _| {
+        let text =
+            value.as_str().ok_or_else(|| tera::Error::msg("date filters take a date string"))?;
+        let date = parse_loose_date(text).ok_or_else(|| {
+            tera::Error::msg(format!("`{text}` is not a date (YYYY-MM-DD or YYYY-MM)"))
+        })?;
+        Ok(Value::String(format(date)))
+    }
+}
+
+fn parse_loose_date(text: &str) -> Option<NaiveDate> {
+    crate::load::parse_date(text)
+        .or_else(|| NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").ok())
+}
+
+fn weekday_cn(day: Weekday) -> &'static str {
+    ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
+        [day.num_days_from_monday() as usize]
+}
+
+/// `2024年5月24日 星期五` or `Friday, 24 May 2024`.
+pub(crate) fn long_date(date: NaiveDate, chinese: bool) -> String {
+    if chinese {
+        format!("{} {}", short_date(date, true), weekday_cn(date.weekday()))
+    } else {
+        date.format("%A, %-d %B %Y").to_string()
+    }
+}
+
+/// `2024年5月24日` or `24 May 2024`.
+pub(crate) fn short_date(date: NaiveDate, chinese: bool) -> String {
+    if chinese {
+        format!("{}年{}月{}日", date.year(), date.month(), date.day())
+    } else {
+        date.format("%-d %B %Y").to_string()
+    }
+}
+
+/// `2024年5月` or `May 2024`.
+pub(crate) fn month_label(date: NaiveDate, chinese: bool) -> String {
+    if chinese {
+        format!("{}年{}月", date.year(), date.month())
+    } else {
+        date.format("%B %Y").to_string()
+    }
+}
+
+fn reading_time_filter(value: &Value, speed: &ReadingSpeed) -> FilterResult {
+    let text = value.as_str().ok_or_else(|| tera::Error::msg("`reading_time` takes text"))?;
+    let plain = strip_tags(text);
+    Ok(Value::from(markdown::reading_time(&plain, speed)))
+}
+
+/// Drops `<…>` tags so HTML and text count alike (for counting only, never for output).
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn url_function(args: &HashMap<String, Value>, base_url: &str, base_path: &str) -> FilterResult {
+    let path = args
+        .get("path")
+        .and_then(Value::as_str)
+        .ok_or_else(|| tera::Error::msg("`url` needs `path`, e.g. url(path=\"/archive/\")"))?;
+    let absolute = args.get("absolute").and_then(Value::as_bool).unwrap_or(false);
+    Ok(Value::String(make_url(path, absolute, base_url, base_path)))
+}
+
+/// Root-relative `path` as a site URL. Root-relative results get the base path from the
+/// post-processor, so here only absolute URLs carry it.
+pub(crate) fn make_url(path: &str, absolute: bool, base_url: &str, base_path: &str) -> String {
+    if path.contains("://") || path.starts_with("//") {
+        return path.to_owned();
+    }
+    let rooted = if path.starts_with('/') { path.to_owned() } else { format!("/{path}") };
+    if !absolute {
+        return rooted;
+    }
+    if base_url.contains("://") {
+        format!("{}{}", base_url.trim_end_matches('/'), rooted)
+    } else {
+        format!("{}{}", base_path.trim_end_matches('/'), rooted)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_long_date_has_the_weekday() {
+        let date = NaiveDate::from_ymd_opt(2024, 5, 24).unwrap();
+        assert_eq!(long_date(date, true), "2024年5月24日 星期五");
+        assert_eq!(long_date(date, false), "Friday, 24 May 2024");
+        assert_eq!(month_label(date, true), "2024年5月");
+    }
+
+    #[test]
+    fn urls_respect_base_url_only_when_absolute() {
+        assert_eq!(make_url("/a/", false, "https://x.org/news/", "/news/"), "/a/");
+        assert_eq!(make_url("/a/", true, "https://x.org/news/", "/news/"), "https://x.org/news/a/");
+        assert_eq!(make_url("a.css", true, "/", "/"), "/a.css");
+    }
+
+    #[test]
+    fn pest_location_is_read() {
+        assert_eq!(pest_line(" --> 3:5\n  |"), Some(3));
+    }
+
+    #[test]
+    fn language_falls_back_to_primary_then_english() {
+        let mut tables = HashMap::new();
+        tables.insert("zh".to_owned(), 1);
+        tables.insert("en".to_owned(), 2);
+        assert_eq!(pick_language(&tables, "zh-CN"), Some(&1));
+        assert_eq!(pick_language(&tables, "fr"), Some(&2));
+    }
+}

@@ -1,0 +1,41 @@
+//! `build --timings`: where a build's time went, per stage and per template, as a table.
+//!
+//! Formatting only; the numbers are measured by `site` and `render`.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::site::Report;
+
+/// The timings table for a finished build.
+pub fn format(report: &Report) -> String {
+    let t = &report.timings;
+    let mut out = String::from("stage                 time\n");
+    let stages = [
+        ("walk content/", t.walk),
+        ("load + parse + markdown", t.load),
+        ("model (issues, sections)", t.model),
+        ("load templates", t.templates),
+        ("render + post-process", t.render),
+        ("feeds, sitemap, search", t.feeds),
+        ("check links", t.links),
+        ("write output", t.write),
+    ];
+    for (name, took) in stages {
+        let _ = writeln!(out, "{name:<24} {:>8.1} ms", ms(took));
+    }
+    let _ = writeln!(out, "{:<24} {:>8.1} ms", "total", ms(report.elapsed));
+    out.push_str("\ntemplate              calls   total (all threads)   per call\n");
+    let mut templates: Vec<_> = t.per_template.iter().collect();
+    templates.sort_by_key(|entry| std::cmp::Reverse(entry.1.0));
+    for (name, (total, calls)) in templates {
+        let per_call = total.as_secs_f64() * 1e6 / (*calls).max(1) as f64;
+        let _ =
+            writeln!(out, "{name:<20} {calls:>7}   {:>14.1} ms   {per_call:>8.1} µs", ms(*total));
+    }
+    out
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
