@@ -116,7 +116,8 @@ pub(crate) fn parse_meta(parts: &Parts<'_>) -> Result<ArticleMeta> {
         return Ok(ArticleMeta::default());
     }
     serde_yaml::from_str(parts.yaml).map_err(|error| {
-        let line = error.location().map(|at| at.line() + parts.yaml_first_line - 1);
+        let last_line = parts.yaml.lines().count().max(1);
+        let line = error.location().map(|at| at.line().min(last_line) + parts.yaml_first_line - 1);
         let message = strip_location(&error.to_string());
         match line {
             Some(line) => anyhow!("line {line}: {message}"),
@@ -125,12 +126,18 @@ pub(crate) fn parse_meta(parts: &Parts<'_>) -> Result<ArticleMeta> {
     })
 }
 
-/// serde_yaml appends " at line L column C" (relative to the YAML); we report file lines instead.
+/// serde_yaml writes " at line L column C" (relative to the YAML); we report file lines instead.
 fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+    let mut out = message.to_owned();
+    while let Some(start) = out.find(" at line ") {
+        let rest = &out[start + " at line ".len()..];
+        let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let after_line = digits(rest);
+        let Some(column) = rest[after_line..].strip_prefix(" column ") else { break };
+        let end = start + " at line ".len() + after_line + " column ".len() + digits(column);
+        out.replace_range(start..end, "");
     }
+    out
 }
 
 /// The 1-based file line on which `key:` is written in the front matter, if it is.
@@ -189,6 +196,11 @@ mod tests {
         let parts = split("---\ntitle: A\nauthors: [x\n---\n").unwrap();
         let err = parse_meta(&parts).unwrap_err().to_string();
         assert!(err.starts_with("line "), "{err}");
+    }
+
+    #[test]
+    fn yaml_locations_are_removed_from_messages() {
+        assert_eq!(strip_location("bad at line 3 column 1, while parsing"), "bad, while parsing");
     }
 
     #[test]

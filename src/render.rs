@@ -23,6 +23,8 @@ use crate::templates::Templates;
 const MORE_FROM_SECTION: usize = 5;
 /// How many recent issues the fronts list.
 const RECENT_ISSUES: usize = 10;
+/// How many of each section's newest articles the home page gets.
+const LATEST_PER_SECTION: usize = 10;
 
 /// One page to render: which template, at which URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,7 +254,7 @@ pub(crate) fn context_for(
     templates: &Templates,
 ) -> Value {
     let (title, mut extra) = match job.kind {
-        Kind::Index => (config.title.clone(), issue_context(site, shared, 0)),
+        Kind::Index => (config.title.clone(), index_context(site, shared)),
         Kind::Issue(i) => (issue_title(site, i, config), issue_context(site, shared, i)),
         Kind::Article(i) => (site.articles[i].data.title.clone(), article_context(site, shared, i)),
         Kind::Section { section, page } => section_context(site, config, shared, section, page),
@@ -290,6 +292,24 @@ fn issue_title(site: &Site, issue: usize, config: &Config) -> String {
 
 fn summaries_of(shared: &Shared, indexes: &[usize]) -> Vec<Value> {
     indexes.iter().map(|&i| shared.summaries[i].clone()).collect()
+}
+
+/// The newest issue's front, plus each section's newest articles.
+fn index_context(site: &Site, shared: &Shared) -> Value {
+    let mut value = issue_context(site, shared, 0);
+    let latest: Vec<Value> = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, section)| {
+            let newest = &section.articles[..section.articles.len().min(LATEST_PER_SECTION)];
+            json!({"section": shared.section_refs[i], "articles": summaries_of(shared, newest)})
+        })
+        .collect();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("latest_by_section".into(), latest.into());
+    }
+    value
 }
 
 fn issue_context(site: &Site, shared: &Shared, index: usize) -> Value {

@@ -72,6 +72,7 @@ impl Templates {
         let mut tera = Tera::default();
         tera.add_raw_templates(raw.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|error| explain_syntax_error(config, &sources, error))?;
+        tera.set_escape_fn(escape_html);
         register_helpers(&mut tera, config);
         Ok(Templates { tera, sources, translations })
     }
@@ -112,6 +113,23 @@ impl Templates {
         let text = std::fs::read_to_string(self.sources.get(name)?).ok()?;
         text.lines().position(|line| line.contains(needle)).map(|i| i + 1)
     }
+}
+
+/// Escapes text for HTML. Unlike Tera's default it leaves `/` alone, so URLs in attributes
+/// stay readable and the post-processor sees them as written.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn template_files(dir: &Path) -> Result<Vec<PathBuf>> {

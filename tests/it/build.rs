@@ -1,0 +1,98 @@
+//! Whole-site builds of fixture sites, compared with golden output trees, and the build
+//! behaviours a user sees (drafts, base URL, second build, stale files).
+
+use crate::support::{TempSite, assert_tree_matches, fixture_path, read_tree};
+
+#[test]
+fn basic_site_matches_golden_output() {
+    let site = TempSite::new("basic");
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.split(" in ").next().unwrap(),
+        "built 20 pages (6 articles, 3 sections, 2 issues)"
+    );
+    assert_tree_matches(&site.path("public"), &fixture_path("sites/basic/expected"));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = TempSite::new("basic");
+    assert!(site.run(&["build"]).success);
+    assert!(
+        !std::fs::read_to_string(site.path("public/2024/05/24/index.html"))
+            .unwrap()
+            .contains("草稿不发布")
+    );
+    assert!(site.run(&["build", "--drafts"]).success);
+    assert!(
+        std::fs::read_to_string(site.path("public/2024/05/24/index.html"))
+            .unwrap()
+            .contains("草稿不发布")
+    );
+}
+
+#[test]
+fn second_build_writes_nothing_and_stale_pages_are_removed() {
+    let site = TempSite::new("basic");
+    assert!(site.run(&["build"]).success);
+    let again = site.run(&["build"]);
+    assert!(again.stdout.contains("wrote 0, "), "{}", again.stdout);
+    std::fs::remove_file(site.path("content/2024-05-23/03-older.md")).unwrap();
+    let after = site.run(&["build"]);
+    assert!(after.success, "{}", after.stderr);
+    assert!(!site.path("public/2024/05/23/geng-zao-de-yao-wen").exists());
+}
+
+#[test]
+fn sub_path_base_url_prefixes_every_root_relative_link() {
+    let site = TempSite::new("basic");
+    let run = site.run(&["build", "--base-url", "https://example.org/news/"]);
+    assert!(run.success, "{}", run.stderr);
+    let home = std::fs::read_to_string(site.path("public/index.html")).unwrap();
+    assert!(home.contains("href=\"/news/style.css\""), "{home}");
+    assert!(home.contains("href=\"/news/sections/yaowen/\""), "{home}");
+    assert!(!home.contains("href=\"/sections/"), "{home}");
+    let feed = std::fs::read_to_string(site.path("public/atom.xml")).unwrap();
+    assert!(feed.contains("https://example.org/news/2024/05/24/"), "{feed}");
+}
+
+#[test]
+fn text_from_content_is_escaped_not_executed() {
+    let site = TempSite::new("basic");
+    assert!(site.run(&["build"]).success);
+    let tree = read_tree(&site.path("public"));
+    let page = tree.iter().find(|(n, _)| n.contains("beta")).expect("article page");
+    let html = String::from_utf8_lossy(&page.1);
+    assert!(html.contains("A &lt; B &amp; C {{ not_a_template }}"), "{html}");
+    assert!(html.contains("<title>算力调度服务平台正式上线 &lt;beta&gt; &amp; more"), "{html}");
+}
+
+#[test]
+fn check_reports_broken_links_and_writes_nothing() {
+    let site = TempSite::new("basic");
+    site.write(
+        "content/2024-05-24/05-links.md",
+        "---\ntitle: 链接\n---\n\n[坏链接](/2024/01/01/nope/)\n",
+    );
+    let run = site.run(&["check"]);
+    assert!(!run.success);
+    assert!(
+        run.stderr.contains("error: broken link on `/2024/05/24/lian-jie/`: `/2024/01/01/nope/`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("paper");
+    let run = crate::support::run_binary(&["init", target.to_str().unwrap()], dir.path());
+    assert!(run.success, "{}", run.stderr);
+    let build =
+        crate::support::run_binary(&["build", "--root", target.to_str().unwrap()], dir.path());
+    assert!(build.success, "{}", build.stderr);
+    assert!(target.join("public/index.html").is_file());
+}
