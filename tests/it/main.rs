@@ -1,4 +1,6 @@
 //! Integration tests: one binary for every suite.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod html_valid;
 mod split;
+mod tools;
