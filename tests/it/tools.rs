@@ -114,10 +114,12 @@ pub(crate) fn run_vnu(files: &[PathBuf]) -> Result<String> {
     command.args(files);
     let output = run_with_deadline(&mut command, VNU_TIMEOUT)?;
     let stderr = String::from_utf8_lossy(&output.stderr);
-    // Drop vnu's closing "Document checking completed[. No errors found]." line.
+    // Drop vnu's closing "Document checking completed[. No errors found]." line
+    // and the JVM's "Picked up JAVA_TOOL_OPTIONS: …" notice.
     let errors: String = stderr
         .lines()
         .filter(|line| !line.starts_with("Document checking completed"))
+        .filter(|line| !line.starts_with("Picked up "))
         .map(|line| format!("{line}\n"))
         .collect();
     match output.status.code() {
