@@ -3,5 +3,7 @@
 
 mod build;
 mod errors;
+mod html_valid;
 mod split;
 mod support;
+mod tools;
