@@ -11,4 +11,6 @@
 //!   each page with lol_html in the same pass.
 //! * `output` is the only writer to the output folder: it writes changed files only.
 
+pub(crate) mod fs;
+pub(crate) mod postprocess;
 pub mod split;
