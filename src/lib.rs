@@ -12,5 +12,6 @@
 //! * `output` is the only writer to the output folder: it writes changed files only.
 
 pub(crate) mod fs;
+pub(crate) mod output;
 pub(crate) mod postprocess;
 pub mod split;
