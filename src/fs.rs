@@ -1,1 +1,268 @@
-//! TEMP
+//! `std::fs` look-alikes whose errors always name the path, plus the two helpers every stage
+//! needs: write-if-changed and a sorted directory walk.
+//!
+//! This is the only module that calls `std::fs`. It knows nothing about sites, pages or the
+//! output folder: it never decides *what* to write or delete, only does it and says where it
+//! failed. Paths in error messages are shown exactly as the caller passed them, so callers that
+//! want site-relative messages pass site-relative paths (or add their own context).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+/// Reads a whole UTF-8 file; the error names the path.
+pub(crate) fn read_to_string(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+/// Reads a whole file as bytes; the error names the path.
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))
+}
+
+/// Writes `bytes` to `path`, creating missing parent directories first.
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    create_parent_dirs(path)?;
+    std::fs::write(path, bytes).with_context(|| format!("failed to write `{}`", path.display()))
+}
+
+/// Writes `bytes` to `path` unless the file already holds exactly these bytes.
+///
+/// Compares the size from the metadata first (cheap), then the contents. Returns whether it
+/// wrote, so an unchanged file keeps its mtime and watchers and rsync see no change.
+pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool> {
+    if file_holds(path, bytes)? {
+        return Ok(false);
+    }
+    write(path, bytes)?;
+    Ok(true)
+}
+
+/// Creates `path` and all its missing parents.
+pub(crate) fn create_dir_all(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path)
+        .with_context(|| format!("failed to create directory `{}`", path.display()))
+}
+
+/// Copies `from` to `to` unless `to` already holds the same bytes (size, then contents).
+///
+/// Creates missing parent directories of `to`. Returns whether it copied.
+pub(crate) fn copy_if_changed(from: &Path, to: &Path) -> Result<bool> {
+    if same_contents(from, to)? {
+        return Ok(false);
+    }
+    create_parent_dirs(to)?;
+    std::fs::copy(from, to)
+        .with_context(|| format!("failed to copy `{}` to `{}`", from.display(), to.display()))?;
+    Ok(true)
+}
+
+/// Removes one file (or symlink); the error names the path.
+pub(crate) fn remove_file(path: &Path) -> Result<()> {
+    std::fs::remove_file(path).with_context(|| format!("failed to remove `{}`", path.display()))
+}
+
+/// Removes the directory `path` if it is empty. Returns whether it removed it.
+pub(crate) fn remove_dir_if_empty(path: &Path) -> Result<bool> {
+    let mut entries = std::fs::read_dir(path)
+        .with_context(|| format!("failed to read directory `{}`", path.display()))?;
+    if entries.next().is_some() {
+        return Ok(false);
+    }
+    std::fs::remove_dir(path)
+        .with_context(|| format!("failed to remove directory `{}`", path.display()))?;
+    Ok(true)
+}
+
+/// Every file under `dir`, as paths **relative to `dir`**, sorted component by component.
+///
+/// Symlinks are not followed: a symlink is listed like a file. Join with `dir` to open one.
+pub(crate) fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    Ok(walk(dir, |_| true)?.files)
+}
+
+/// What [`walk`] found: files and directories, relative to the walked directory, sorted.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Listing {
+    /// Files (and symlinks), relative to the walked directory.
+    pub files: Vec<PathBuf>,
+    /// Directories below the walked directory (not the directory itself).
+    pub dirs: Vec<PathBuf>,
+}
+
+/// Walks `dir` without following symlinks, skipping (and not descending into) every entry for
+/// which `keep(relative_path)` is false. Both lists are sorted, so a parent directory comes
+/// before its children.
+pub(crate) fn walk(dir: &Path, keep: impl Fn(&Path) -> bool) -> Result<Listing> {
+    let mut listing = Listing::default();
+    let walker = walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| keep(relative_to(e.path(), dir))) {
+        let entry = entry.with_context(|| format!("failed to walk `{}`", dir.display()))?;
+        let relative = relative_to(entry.path(), dir).to_path_buf();
+        if entry.file_type().is_dir() {
+            listing.dirs.push(relative);
+        } else {
+            listing.files.push(relative);
+        }
+    }
+    listing.files.sort();
+    listing.dirs.sort();
+    Ok(listing)
+}
+
+/// `path` without the `dir` prefix; walkdir only yields paths under `dir`.
+fn relative_to<'a>(path: &'a Path, dir: &Path) -> &'a Path {
+    path.strip_prefix(dir).unwrap_or(path)
+}
+
+/// Creates the parent directories of `path`, if it has any.
+fn create_parent_dirs(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => create_dir_all(parent),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the file at `path` exists and holds exactly `bytes`.
+fn file_holds(path: &Path, bytes: &[u8]) -> Result<bool> {
+    match file_len(path)? {
+        Some(len) if len == bytes.len() as u64 => Ok(read(path)? == bytes),
+        _ => Ok(false),
+    }
+}
+
+/// Whether `to` exists and holds the same bytes as `from`.
+fn same_contents(from: &Path, to: &Path) -> Result<bool> {
+    let Some(to_len) = file_len(to)? else { return Ok(false) };
+    let from_len = file_len(from)?
+        .with_context(|| format!("failed to read `{}`: not a file", from.display()))?;
+    Ok(from_len == to_len && read(from)? == read(to)?)
+}
+
+/// The size of the regular file at `path`, or `None` if nothing (or no regular file) is there.
+fn file_len(path: &Path) -> Result<Option<u64>> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => Ok(Some(meta.len())),
+        Ok(_) => Ok(None),
+        Err(err) if is_absent(&err) => Ok(None),
+        Err(err) => Err(err).with_context(|| format!("failed to read `{}`", path.display())),
+    }
+}
+
+/// Whether a metadata error just means "nothing is there" (a parent may even be a file).
+fn is_absent(err: &io::Error) -> bool {
+    matches!(err.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp() -> tempfile::TempDir {
+        tempfile::tempdir().unwrap()
+    }
+
+    #[test]
+    fn read_error_names_the_path_as_given() {
+        let err = read_to_string(Path::new("content/missing.md")).unwrap_err();
+        assert_eq!(err.to_string(), "failed to read `content/missing.md`");
+        let err = read(Path::new("content/missing.md")).unwrap_err();
+        assert_eq!(err.to_string(), "failed to read `content/missing.md`");
+    }
+
+    #[test]
+    fn write_creates_parent_dirs() {
+        let dir = tmp();
+        let path = dir.path().join("a/b/c.txt");
+        write(&path, b"hi").unwrap();
+        assert_eq!(read_to_string(&path).unwrap(), "hi");
+    }
+
+    #[test]
+    fn write_if_changed_skips_identical_bytes() {
+        let dir = tmp();
+        let path = dir.path().join("x/page.html");
+        assert!(write_if_changed(&path, b"one").unwrap());
+        assert!(!write_if_changed(&path, b"one").unwrap());
+        assert!(write_if_changed(&path, b"two").unwrap(), "same size, other bytes");
+        assert!(write_if_changed(&path, b"three").unwrap(), "other size");
+        assert_eq!(read(&path).unwrap(), b"three");
+    }
+
+    #[test]
+    fn write_if_changed_error_names_the_path() {
+        let dir = tmp();
+        let blocker = dir.path().join("file");
+        write(&blocker, b"").unwrap();
+        let err = write_if_changed(&blocker.join("child.html"), b"x").unwrap_err();
+        assert_eq!(err.to_string(), format!("failed to create directory `{}`", blocker.display()));
+    }
+
+    #[test]
+    fn copy_if_changed_copies_once() {
+        let dir = tmp();
+        let from = dir.path().join("src.css");
+        let to = dir.path().join("out/css/site.css");
+        write(&from, b"body{}").unwrap();
+        assert!(copy_if_changed(&from, &to).unwrap());
+        assert!(!copy_if_changed(&from, &to).unwrap());
+        write(&from, b"body{x}").unwrap();
+        assert!(copy_if_changed(&from, &to).unwrap());
+        assert_eq!(read(&to).unwrap(), b"body{x}");
+    }
+
+    #[test]
+    fn copy_if_changed_missing_source_names_it() {
+        let dir = tmp();
+        let to = dir.path().join("to");
+        let err = copy_if_changed(Path::new("static/gone.png"), &to).unwrap_err();
+        assert!(err.to_string().contains("`static/gone.png`"), "{err}");
+    }
+
+    #[test]
+    fn remove_file_names_the_path() {
+        let err = remove_file(Path::new("public/nope.html")).unwrap_err();
+        assert_eq!(err.to_string(), "failed to remove `public/nope.html`");
+    }
+
+    #[test]
+    fn remove_dir_if_empty_keeps_full_dirs() {
+        let dir = tmp();
+        write(&dir.path().join("full/f"), b"").unwrap();
+        create_dir_all(&dir.path().join("empty")).unwrap();
+        assert!(!remove_dir_if_empty(&dir.path().join("full")).unwrap());
+        assert!(remove_dir_if_empty(&dir.path().join("empty")).unwrap());
+        assert!(!dir.path().join("empty").exists());
+    }
+
+    #[test]
+    fn walk_files_is_sorted_and_relative() {
+        let dir = tmp();
+        for name in ["b.txt", "a/z.txt", "a/b/c.txt", "a.txt"] {
+            write(&dir.path().join(name), b"").unwrap();
+        }
+        let files = walk_files(dir.path()).unwrap();
+        let expected: Vec<PathBuf> =
+            ["a/b/c.txt", "a/z.txt", "a.txt", "b.txt"].iter().map(PathBuf::from).collect();
+        assert_eq!(files, expected);
+    }
+
+    #[test]
+    fn walk_prunes_what_keep_rejects() {
+        let dir = tmp();
+        for name in [".git/HEAD", "x/.keep", "index.html"] {
+            write(&dir.path().join(name), b"").unwrap();
+        }
+        let listing = walk(dir.path(), |p| !p.starts_with(".git")).unwrap();
+        let files: Vec<PathBuf> = ["index.html", "x/.keep"].iter().map(PathBuf::from).collect();
+        assert_eq!(listing.files, files);
+        assert_eq!(listing.dirs, vec![PathBuf::from("x")]);
+    }
+
+    #[test]
+    fn walk_missing_dir_names_it() {
+        let err = walk_files(Path::new("no/such/static")).unwrap_err();
+        assert_eq!(err.to_string(), "failed to walk `no/such/static`");
+    }
+}

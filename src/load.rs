@@ -130,8 +130,7 @@ pub(crate) enum Item {
 
 /// Loads one file (path relative to the root).
 pub(crate) fn load_file(config: &Config, path: &Path) -> Result<Item> {
-    let bytes = std::fs::read(config.root.join(path))
-        .with_context(|| format!("cannot read `{}`", path.display()))?;
+    let bytes = crate::fs::read(&config.root.join(path))?;
     let text = decode_utf8(&bytes)?;
     if path.file_name().is_some_and(|name| name == "_index.md") {
         return parse_section_index(path, &text);

@@ -64,8 +64,7 @@ impl Templates {
         let mut raw = Vec::with_capacity(files.len());
         let mut sources = HashMap::new();
         for (name, path) in files {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read template `{}`", relative(config, &path)))?;
+            let text = crate::fs::read_to_string(&path)?;
             sources.insert(name.clone(), path);
             raw.push((name, text));
         }
