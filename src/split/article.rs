@@ -66,6 +66,10 @@ pub(crate) fn assemble(
             .filter_map(|p| if let Part::Caption(t) = p { Some(t.clone()) } else { None })
             .collect(),
         sidebars: draft.sidebars.iter().map(sidebar_report).collect(),
+        subheads: parts
+            .iter()
+            .filter_map(|p| if let Part::Subhead(t) = p { Some(t.clone()) } else { None })
+            .collect(),
         paragraphs,
         truncated,
         used_lines,

@@ -229,7 +229,7 @@ impl Grouper {
         if d.byline.is_none() {
             set_byline(d, block);
         } else {
-            d.pieces.push(Piece::Para { lines: block.lines.clone(), text: block.text.clone() });
+            d.pieces.push(Piece::Para { lines: block.lines.clone(), text: block.raw.clone() });
         }
     }
 }

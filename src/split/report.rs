@@ -60,6 +60,9 @@ pub struct ArticleReport {
     pub captions: Vec<String>,
     /// Sidebar boxes.
     pub sidebars: Vec<SidebarReport>,
+    /// Subheadings inside the body.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subheads: Vec<String>,
     /// The text stops mid-sentence.
     pub truncated: bool,
     /// Every source line the article holds (for the accounting check; not serialized).

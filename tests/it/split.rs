@@ -258,3 +258,118 @@ fn english_conventions() {
         ["page marker", "jump line", "page marker", "jump headline", "jump line", "page marker"]
     );
 }
+
+const ESCAPES: &str = "## Escaping <b>test</b>\n\nBy Jane Doe\n\n<script>alert(1)</script> and a < b & c, {{ x }}, **bold**, # not a heading, [link](http://x), `code`.\n\n- not a list.\n\n> not a quote.\n\n1. not a list either.\n\n■Caption with <i>tags</i> & \"quotes\".\n";
+
+#[test]
+fn source_text_reaches_the_page_as_text() {
+    let outcome = split_issue(ESCAPES, "x.md", "2024-06-01", &SplitConfig::default(), &[]).unwrap();
+    let file = &outcome.files[0].contents;
+    let body = file.splitn(3, "---\n").nth(2).unwrap();
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(body));
+    for needle in [
+        "&lt;script&gt;",
+        "a &lt; b &amp; c",
+        "{{ x }}",
+        "**bold**",
+        "# not a heading",
+        "[link](http://x)",
+        "`code`",
+        "<p>- not a list.</p>",
+        "<p>&gt; not a quote.</p>",
+        "<p>1. not a list either.</p>",
+        "Caption with &lt;i&gt;tags&lt;/i&gt; &amp; &quot;quotes&quot;.",
+    ] {
+        assert!(html.contains(needle), "missing {needle:?} in {html}");
+    }
+    for tag in [
+        "<script",
+        "<strong>",
+        "<em>",
+        "<a ",
+        "<code>",
+        "<ul>",
+        "<ol>",
+        "<blockquote>",
+        "<h1>",
+        "<i>",
+    ] {
+        assert!(!html.contains(tag), "unexpected {tag:?} in {html}");
+    }
+    assert_eq!(outcome.report.articles[0].title, "Escaping <b>test</b>");
+}
+
+fn options(dir: &Path, source: PathBuf) -> SplitOptions {
+    SplitOptions {
+        source,
+        date: "2024-05-24".into(),
+        out: Some(dir.join("out")),
+        ..SplitOptions::default()
+    }
+}
+
+fn run_err(dir: &Path, opts: &SplitOptions) -> String {
+    let (config, sections) = site_config();
+    format!("{:#}", run(dir, &config, &sections, opts).unwrap_err())
+}
+
+#[test]
+fn run_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir_all(&out).unwrap();
+    let (_, outcome) = split_sample();
+    let first = &outcome.files[0].file_name;
+    fs::write(out.join(first), "edited by a person").unwrap();
+    let mut opts = options(dir.path(), repo().join(SAMPLE));
+    let err = run_err(dir.path(), &opts);
+    assert!(err.contains(first.as_str()) && err.contains("use --force to overwrite"), "{err}");
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 1, "nothing else may be written");
+    opts.force = true;
+    opts.report = Some(dir.path().join("report.json"));
+    let (config, sections) = site_config();
+    let summary = run(dir.path(), &config, &sections, &opts).unwrap();
+    assert!(summary.contains("8 articles"), "{summary}");
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 8);
+    let report: Report =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report.articles.len(), 8);
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = options(dir.path(), repo().join(SAMPLE));
+    opts.dry_run = true;
+    opts.report = Some(dir.path().join("report.json"));
+    let (config, sections) = site_config();
+    let summary = run(dir.path(), &config, &sections, &opts).unwrap();
+    assert!(summary.contains("would write 8 files"), "{summary}");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn bad_sources_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        fs::write(&path, bytes).unwrap();
+        path
+    };
+    let cases = [
+        (dir.path().join("missing.md"), "missing.md"),
+        (write("empty.md", b"\n  \n"), "is empty"),
+        (write("latin1.md", b"## T\n\nok\n\xff\xfe\n"), "offset 9 (line 4)"),
+        (write("plain.md", b"just some text.\n"), "no article found"),
+    ];
+    for (path, expected) in cases {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let err = run_err(dir.path(), &options(dir.path(), path));
+        assert!(err.contains(&name) && err.contains(expected), "{err}");
+    }
+    let mut opts = options(dir.path(), repo().join(SAMPLE));
+    opts.date = "24/05/2024".into();
+    assert!(run_err(dir.path(), &opts).contains("invalid issue date `24/05/2024`"));
+    assert!(!dir.path().join("out").exists());
+}
