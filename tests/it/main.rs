@@ -5,5 +5,6 @@ mod build;
 mod errors;
 mod html_valid;
 mod split;
+mod split_props;
 mod support;
 mod tools;

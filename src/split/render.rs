@@ -1,0 +1,275 @@
+//! Rendering an article as a content file: YAML front matter plus a Markdown body in which
+//! source text is data (escaped), captions and sidebars are raw HTML blocks.
+//!
+//! For: file names, slugs, summaries, escaping. Not for: touching the disk (see `write`).
+
+use std::collections::BTreeSet;
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+
+use super::article::{Article, Part};
+use super::report::SidebarReport;
+
+/// The front matter the build reads.
+#[derive(Debug, Serialize)]
+struct FrontMatter<'a> {
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kicker: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subtitle: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    authors: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byline: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dateline: Option<&'a str>,
+    date: &'a str,
+    issue: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    section: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<&'a str>,
+    order: usize,
+    slug: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    truncated: bool,
+    source: &'a str,
+}
+
+/// Renders the whole file for `article`, whose slug is `slug`.
+pub(crate) fn render_file(
+    article: &Article,
+    slug: &str,
+    issue: &str,
+    source: &str,
+    max: usize,
+) -> Result<String> {
+    let r = &article.report;
+    let summary =
+        summary(r.paragraphs.first().map_or("", String::as_str), r.dateline.as_deref(), max);
+    let fm = FrontMatter {
+        title: &r.title,
+        kicker: r.kicker.as_deref(),
+        subtitle: r.subtitle.as_deref(),
+        column: r.column.as_deref(),
+        authors: &r.authors,
+        byline: r.byline.as_deref(),
+        dateline: r.dateline.as_deref(),
+        date: issue,
+        issue,
+        section: r.section.as_deref(),
+        page: r.page.as_deref(),
+        order: r.order,
+        slug,
+        summary: summary.as_deref(),
+        truncated: r.truncated,
+        source: &format!("{source}:{}-{}", r.lines[0], r.lines[1]),
+    };
+    let yaml = serde_yaml::to_string(&fm)
+        .with_context(|| format!("failed to write front matter of `{}`", r.title))?;
+    Ok(format!("---\n{yaml}---\n\n{}", render_body(&article.parts, &r.sidebars)))
+}
+
+fn render_body(parts: &[Part], sidebars: &[SidebarReport]) -> String {
+    let blocks: Vec<String> = parts
+        .iter()
+        .map(|part| match part {
+            Part::Para(t) => escape_markdown(t),
+            Part::Subhead(t) => format!("### {}", escape_markdown(t)),
+            Part::Caption(t) => {
+                format!(
+                    "<figure class=\"caption\"><figcaption>{}</figcaption></figure>",
+                    escape_html(t)
+                )
+            }
+            Part::Sidebar(i) => sidebars.get(*i).map(render_sidebar).unwrap_or_default(),
+        })
+        .filter(|b| !b.is_empty())
+        .collect();
+    let mut body = blocks.join("\n\n");
+    body.push('\n');
+    body
+}
+
+fn render_sidebar(s: &SidebarReport) -> String {
+    let mut out = String::from("<aside class=\"sidebar\">\n");
+    if !s.title.is_empty() {
+        out.push_str(&format!("<h2>{}</h2>\n", escape_html(&s.title)));
+    }
+    out.push_str("<ul>\n");
+    for item in &s.items {
+        let text = escape_html(&item.text);
+        match item.title.is_empty() {
+            true => out.push_str(&format!("<li>{text}</li>\n")),
+            false => out.push_str(&format!(
+                "<li><strong>{}</strong> {text}</li>\n",
+                escape_html(&item.title)
+            )),
+        }
+    }
+    out.push_str("</ul>\n</aside>");
+    out
+}
+
+/// Escapes `& < > "` for text inside raw HTML blocks.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes one line of source text so Markdown shows it literally: inline markup anywhere,
+/// block markers (`#`, `-`, `+`, `=`, `1.`) at the start.
+pub(crate) fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    for (i, c) in text.chars().enumerate() {
+        let inline = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~');
+        let at_start = i == 0 && matches!(c, '#' | '-' | '+' | '=');
+        let list = i == digits && digits > 0 && matches!(c, '.' | ')');
+        if inline || at_start || list {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An ASCII slug for `title`, cut at a word boundary to ≤ 60 characters, unique among `taken`.
+pub(crate) fn unique_slug(title: &str, taken: &mut BTreeSet<String>) -> String {
+    let base = short_slug(&slug::slugify(title));
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+fn short_slug(full: &str) -> String {
+    let mut out = String::new();
+    for word in full.split('-').filter(|w| !w.is_empty()) {
+        if out.len() + word.len() + 1 > 60 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        out = full.chars().take(60).collect();
+    }
+    if out.is_empty() { "article".to_owned() } else { out }
+}
+
+/// The first sentence(s) of `paragraph` (dateline removed), cut at a sentence end, ≤ `max`
+/// characters; a first sentence longer than that is cut and ends with `…`.
+pub(crate) fn summary(paragraph: &str, dateline: Option<&str>, max: usize) -> Option<String> {
+    let text = dateline.and_then(|d| paragraph.strip_prefix(d)).unwrap_or(paragraph);
+    let text = skip_credit(
+        text.trim_start_matches(|c: char| c.is_whitespace() || "—–-,:，：".contains(c)),
+    );
+    let mut out = String::new();
+    for sentence in sentences(text) {
+        if out.chars().count() + sentence.chars().count() > max {
+            break;
+        }
+        out.push_str(&sentence);
+    }
+    if out.is_empty() && !text.is_empty() {
+        let cut: String = text.chars().take(max).collect();
+        out = format!("{}…", cut.trim_end());
+    }
+    let out = out.trim().to_owned();
+    (!out.is_empty()).then_some(out)
+}
+
+/// Skips a bracketed wire credit (`(记者 王强)`) opening the text.
+fn skip_credit(text: &str) -> &str {
+    let close = match text.chars().next() {
+        Some('(') => ')',
+        Some('（') => '）',
+        _ => return text,
+    };
+    match text.find(close) {
+        Some(end) if text[..end].chars().count() <= 20 => {
+            text[end + close.len_utf8()..].trim_start()
+        }
+        _ => text,
+    }
+}
+
+fn sentences(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        current.push(chars[i]);
+        let next = chars.get(i + 1).copied();
+        let end = matches!(chars[i], '。' | '！' | '？' | '!' | '?' | '…')
+            || (chars[i] == '.' && next.is_none_or(|c| c.is_whitespace() || "\"'”’)".contains(c)));
+        if end {
+            while let Some(&c) = chars.get(i + 1).filter(|c| "”’」』）\")'".contains(**c)) {
+                current.push(c);
+                i += 1;
+            }
+            out.push(std::mem::take(&mut current));
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markdown() {
+        assert_eq!(escape_markdown("a < b & *c* [d]"), "a \\< b \\& \\*c\\* \\[d\\]");
+        assert_eq!(escape_markdown("# x"), "\\# x");
+        assert_eq!(escape_markdown("12. x"), "12\\. x");
+        assert_eq!(escape_markdown("{{ x }}"), "{{ x }}");
+    }
+
+    #[test]
+    fn slugs_are_short_and_unique() {
+        let mut taken = BTreeSet::new();
+        let a = unique_slug("City passes budget", &mut taken);
+        let b = unique_slug("City passes budget", &mut taken);
+        assert_eq!((a.as_str(), b.as_str()), ("city-passes-budget", "city-passes-budget-2"));
+        let long = unique_slug(&"很长的标题".repeat(10), &mut taken);
+        assert!(long.len() <= 60 && long.is_ascii(), "{long}");
+        assert_eq!(unique_slug("★", &mut taken), "article");
+    }
+
+    #[test]
+    fn summaries_cut_at_sentence_ends() {
+        let s = summary("本报5月24日讯 第一句。第二句！", Some("本报5月24日讯"), 120);
+        assert_eq!(s.as_deref(), Some("第一句。第二句！"));
+        assert_eq!(summary("一二三。四五六。", None, 5).as_deref(), Some("一二三。"));
+        assert_eq!(summary("没有句号的长句子", None, 3).as_deref(), Some("没有句…"));
+        assert_eq!(
+            summary("He said \"no.\" Then left.", None, 14).as_deref(),
+            Some("He said \"no.\"")
+        );
+    }
+}

@@ -1,0 +1,177 @@
+//! The split report: what was found, what was repaired, what was dropped and why.
+//!
+//! For: the JSON shape written with `--report`, the human summary, and the accounting check
+//! that every non-blank source line ended up somewhere. Not for: deciding any of it.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything `split` did to one source issue (serialized as the `--report` JSON).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The source file name as given.
+    pub source: String,
+    /// The issue date, `YYYY-MM-DD`.
+    pub issue: String,
+    /// Every article, in print order.
+    pub articles: Vec<ArticleReport>,
+    /// Source lines that are in no article, each with the reason.
+    pub dropped: Vec<Dropped>,
+    /// Paragraphs joined with their continuation.
+    pub joined: Vec<Joined>,
+    /// Paragraphs cut mid-sentence whose continuation was not found.
+    pub fragments: Vec<Fragment>,
+    /// Anything a person should look at.
+    pub warnings: Vec<String>,
+}
+
+/// One article as the report shows it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ArticleReport {
+    /// The file written for it.
+    pub file: String,
+    /// 1-based print order.
+    pub order: usize,
+    /// Main title.
+    pub title: String,
+    /// Kicker (引题).
+    pub kicker: Option<String>,
+    /// Subtitle (副题).
+    pub subtitle: Option<String>,
+    /// Column (栏目).
+    pub column: Option<String>,
+    /// Names only.
+    pub authors: Vec<String>,
+    /// The byline as printed.
+    pub byline: Option<String>,
+    /// The dateline opening the first paragraph.
+    pub dateline: Option<String>,
+    /// Declared section name.
+    pub section: Option<String>,
+    /// Page, as printed on a page marker.
+    pub page: Option<String>,
+    /// First and last source line.
+    pub lines: [usize; 2],
+    /// Body paragraphs as plain text, after repair.
+    pub paragraphs: Vec<String>,
+    /// Photo captions.
+    pub captions: Vec<String>,
+    /// Sidebar boxes.
+    pub sidebars: Vec<SidebarReport>,
+    /// Subheadings inside the body.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subheads: Vec<String>,
+    /// The text stops mid-sentence.
+    pub truncated: bool,
+    /// Every source line the article holds (for the accounting check; not serialized).
+    #[serde(skip)]
+    pub used_lines: Vec<usize>,
+}
+
+/// A sidebar box.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SidebarReport {
+    /// Its heading (may be empty).
+    pub title: String,
+    /// Its `●` items.
+    pub items: Vec<ItemReport>,
+}
+
+/// One sidebar item.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemReport {
+    /// Item heading without its marker (may be empty).
+    pub title: String,
+    /// Item text.
+    pub text: String,
+}
+
+/// A source line that is in no article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dropped {
+    /// 1-based source line.
+    pub line: usize,
+    /// Why: `duplicate`, `page marker`, `jump line`, `jump headline`, `outside any article`.
+    pub reason: String,
+    /// For a duplicate: the line it repeats.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub duplicate_of: Option<usize>,
+    /// The line as printed.
+    pub text: String,
+}
+
+impl Dropped {
+    pub(crate) fn new(line: usize, reason: &str, text: &str) -> Self {
+        Self { line, reason: reason.to_owned(), duplicate_of: None, text: text.to_owned() }
+    }
+}
+
+/// A join of a cut paragraph with its continuation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Joined {
+    /// The line where the cut paragraph ends and the continuation's line.
+    pub lines: [usize; 2],
+    /// What stood between them: `sidebar`, `caption`, `page` or `none`.
+    pub across: String,
+}
+
+/// A cut paragraph left standing alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fragment {
+    /// 1-based source line.
+    pub line: usize,
+    /// Its text.
+    pub text: String,
+}
+
+impl Report {
+    /// The human summary the CLI prints.
+    pub fn summary(&self) -> String {
+        let mut out = format!(
+            "split `{}` ({}): {} articles, {} dropped lines, {} joins, {} fragments\n",
+            self.source,
+            self.issue,
+            self.articles.len(),
+            self.dropped.len(),
+            self.joined.len(),
+            self.fragments.len()
+        );
+        for a in &self.articles {
+            let section = a.section.as_deref().unwrap_or("-");
+            let cut = if a.truncated { " (truncated)" } else { "" };
+            let _ = writeln!(out, "  {} [{section}] {}{cut}", a.file, a.title);
+        }
+        for w in &self.warnings {
+            let _ = writeln!(out, "warning: {w}");
+        }
+        out
+    }
+}
+
+/// Non-blank source lines that are neither in an article nor dropped: should be empty.
+pub fn unaccounted_lines(text: &str, report: &Report) -> Vec<usize> {
+    let mut seen: BTreeSet<usize> = report.dropped.iter().map(|d| d.line).collect();
+    seen.extend(report.articles.iter().flat_map(|a| a.used_lines.iter().copied()));
+    text.lines()
+        .enumerate()
+        .filter(|(i, line)| !line.trim().is_empty() && !seen.contains(&(i + 1)))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounting_finds_missing_lines() {
+        let report = Report {
+            dropped: vec![Dropped::new(3, "page marker", "第1版")],
+            articles: vec![ArticleReport { used_lines: vec![1], ..ArticleReport::default() }],
+            ..Report::default()
+        };
+        assert_eq!(unaccounted_lines("a\n\n第1版\nb\n", &report), vec![4]);
+    }
+}
