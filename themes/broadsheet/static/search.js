@@ -65,6 +65,16 @@
     return loading;
   }
 
+  // "2024-05-24" in the page language ("2024年5月24日", "24 May 2024").
+  function formatDate(d) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+    if (!m || !window.Intl) return d;
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "long", timeZone: "UTC" })
+        .format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
+    } catch (err) { return d; }
+  }
+
   function normalise(q) { return q.replace(/\s+/g, " ").trim().toLowerCase(); }
 
   // Every whitespace-separated term must occur somewhere; the score favours titles.
@@ -142,7 +152,7 @@
       if (e.date) {
         var time = document.createElement("time");
         time.setAttribute("datetime", e.date.slice(0, 10));
-        time.textContent = e.date.slice(0, 10);
+        time.textContent = formatDate(e.date.slice(0, 10));
         meta.appendChild(time);
       }
       if (e.authors) {
