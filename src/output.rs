@@ -158,19 +158,32 @@ fn copy_static(out_dir: &Path, plan: &StaticPlan) -> Result<usize> {
 }
 
 /// Removes files this build did not produce, then every folder left empty (deepest first).
+/// Both steps run in parallel: on a busy disk, unlinking 10,000 files one by one takes seconds.
 fn remove_stale(out_dir: &Path, pages: &BTreeSet<PathBuf>, plan: &StaticPlan) -> Result<usize> {
     let listing = fs::walk(out_dir, |relative| !is_hidden_top_level(relative))?;
-    let mut removed = 0;
-    for file in &listing.files {
-        if !pages.contains(file) && !plan.contains_key(file) {
-            fs::remove_file(&out_dir.join(file))?;
-            removed += 1;
-        }
-    }
-    for dir in listing.dirs.iter().rev() {
-        fs::remove_dir_if_empty(&out_dir.join(dir))?;
-    }
+    let removed = listing
+        .files
+        .par_iter()
+        .filter(|file| !pages.contains(*file) && !plan.contains_key(*file))
+        .map(|file| fs::remove_file(&out_dir.join(file)).map(|()| 1))
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    remove_empty_dirs(out_dir, &listing.dirs)?;
     Ok(removed)
+}
+
+/// Removes the empty ones among `dirs` (relative to `out_dir`), one depth at a time from the
+/// deepest, so a folder emptied by removing its subfolders goes too.
+fn remove_empty_dirs(out_dir: &Path, dirs: &[PathBuf]) -> Result<()> {
+    let mut by_depth: BTreeMap<usize, Vec<&PathBuf>> = BTreeMap::new();
+    for dir in dirs {
+        by_depth.entry(dir.components().count()).or_default().push(dir);
+    }
+    for level in by_depth.values().rev() {
+        level
+            .par_iter()
+            .try_for_each(|dir| fs::remove_dir_if_empty(&out_dir.join(dir)).map(drop))?;
+    }
+    Ok(())
 }
 
 /// Whether a relative path lies under a top-level entry named `.…` (`.git`, `.well-known`).
