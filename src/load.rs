@@ -131,17 +131,17 @@ pub(crate) enum Item {
 /// Loads one file (path relative to the root).
 pub(crate) fn load_file(config: &Config, path: &Path) -> Result<Item> {
     let bytes = crate::fs::read(&config.root.join(path))?;
-    let text = decode_utf8(&bytes)?;
+    let text = decode_utf8(bytes)?;
     if path.file_name().is_some_and(|name| name == "_index.md") {
         return parse_section_index(path, &text);
     }
     parse_article(config, path, &text).map(|a| Item::Article(Arc::new(a)))
 }
 
-fn decode_utf8(bytes: &[u8]) -> Result<String> {
-    String::from_utf8(bytes.to_vec()).map_err(|error| {
+fn decode_utf8(bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|error| {
         let at = error.utf8_error().valid_up_to();
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = error.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         anyhow!("line {line}: the file is not valid UTF-8 (byte {at}); save it as UTF-8")
     })
 }
@@ -332,7 +332,7 @@ mod tests {
 
     #[test]
     fn non_utf8_names_the_line() {
-        let err = decode_utf8(b"---\ntitle: \xff\n").unwrap_err();
+        let err = decode_utf8(b"---\ntitle: \xff\n".to_vec()).unwrap_err();
         assert!(err.to_string().starts_with("line 2:"), "{err}");
     }
 }

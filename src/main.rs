@@ -214,3 +214,8 @@ fn print_error(error: &anyhow::Error) {
         eprintln!("  caused by: {cause}");
     }
 }
+
+/// mimalloc: rendering allocates many small strings on every thread, where glibc's allocator
+/// spent about a sixth of a build's time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

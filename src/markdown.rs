@@ -133,12 +133,31 @@ fn sentence_ends(text: &str) -> Vec<usize> {
 
 /// Counts CJK characters and other words: (cjk, words).
 pub(crate) fn count_text(text: &str) -> (usize, usize) {
-    let cjk = text.chars().filter(|&c| is_cjk(c) && c.is_alphanumeric()).count();
-    let words = text
-        .split(|c: char| c.is_whitespace() || is_cjk(c))
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count();
+    let mut cjk = 0;
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += usize::from(!is_cjk_punctuation(c));
+            in_word = false;
+        } else if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word && is_word_char(c) {
+            words += 1;
+            in_word = true;
+        }
+    }
     (cjk, words)
+}
+
+/// CJK symbols and punctuation, full-width forms that are not letters or digits.
+fn is_cjk_punctuation(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFE30..=0xFE4F)
+        || (matches!(c as u32, 0xFF00..=0xFFEF) && !c.is_alphanumeric())
+}
+
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() }
 }
 
 /// Minutes to read `text`, at least 1.

@@ -321,7 +321,7 @@ struct HeadingText {
 /// First pass: reads every matching heading's text and every id in the page, and decides the
 /// anchors in document order.
 fn plan_anchors(html: &str) -> Result<VecDeque<Anchor>> {
-    if !html.contains("article-body") {
+    if !may_have_body_headings(html) {
         return Ok(VecDeque::new()); // cheap exit: no heading can match
     }
     let headings = RefCell::new(Vec::<HeadingText>::new());
@@ -344,6 +344,14 @@ fn plan_anchors(html: &str) -> Result<VecDeque<Anchor>> {
         }));
     rewrite_str(html, settings).context("failed to read headings")?;
     Ok(assign_ids(headings.into_inner(), taken.into_inner()))
+}
+
+/// Whether an `h2`..`h6` tag follows the first `article-body`; most articles have none, and
+/// then the reading pass is skipped.
+fn may_have_body_headings(html: &str) -> bool {
+    let Some(start) = html.find("article-body") else { return false };
+    let rest = &html[start..];
+    ["<h2", "<h3", "<h4", "<h5", "<h6"].iter().any(|tag| rest.contains(tag))
 }
 
 /// Gives every heading without an id a unique one (`-2`, `-3` for repeats; `section-N` for
