@@ -58,6 +58,28 @@ pub(crate) fn copy_if_changed(from: &Path, to: &Path) -> Result<bool> {
     Ok(true)
 }
 
+/// Moves `from` to `to` (same filesystem), creating the parents of `to`; falls back to
+/// copy-and-remove when the two are on different filesystems.
+pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
+    create_parent_dirs(to)?;
+    if std::fs::rename(from, to).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(from, to)
+        .with_context(|| format!("failed to move `{}` to `{}`", from.display(), to.display()))?;
+    remove_file(from)
+}
+
+/// Removes a directory and everything in it; a missing directory is fine.
+pub(crate) fn remove_dir_all(path: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => {
+            Err(error).with_context(|| format!("failed to remove `{}`", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Removes one file (or symlink); the error names the path.
 pub(crate) fn remove_file(path: &Path) -> Result<()> {
     std::fs::remove_file(path).with_context(|| format!("failed to remove `{}`", path.display()))
@@ -125,7 +147,7 @@ fn create_parent_dirs(path: &Path) -> Result<()> {
 }
 
 /// Whether the file at `path` exists and holds exactly `bytes`.
-fn file_holds(path: &Path, bytes: &[u8]) -> Result<bool> {
+pub(crate) fn file_holds(path: &Path, bytes: &[u8]) -> Result<bool> {
     match file_len(path)? {
         Some(len) if len == bytes.len() as u64 => Ok(read(path)? == bytes),
         _ => Ok(false),

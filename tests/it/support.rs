@@ -5,53 +5,53 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The repository root.
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// `tests/fixtures/<relative>`.
-pub fn fixture_path(relative: &str) -> PathBuf {
+pub(crate) fn fixture_path(relative: &str) -> PathBuf {
     repo_root().join("tests/fixtures").join(relative)
 }
 
 /// A fixture site copied into a temporary folder (dropped with it).
-pub struct TempSite {
-    pub dir: tempfile::TempDir,
+pub(crate) struct TempSite {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 /// What running the binary gave.
 #[derive(Debug)]
-pub struct Run {
-    pub success: bool,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) success: bool,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl TempSite {
     /// Copies `tests/fixtures/sites/<name>` (without its `expected/`).
-    pub fn new(name: &str) -> TempSite {
+    pub(crate) fn new(name: &str) -> TempSite {
         let dir = tempfile::tempdir().unwrap();
         copy_tree(&fixture_path(&format!("sites/{name}")), dir.path(), &["expected"]);
         TempSite { dir }
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.dir.path().join(relative)
     }
 
     /// Writes (or overwrites) a file of the site.
-    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) {
+    pub(crate) fn write(&self, relative: &str, contents: impl AsRef<[u8]>) {
         let path = self.path(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, contents).unwrap();
     }
 
     /// Runs `broadsheet <args…> --root <site>`.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--root", self.root().to_str().unwrap()]);
         run_binary(&all, self.root())
@@ -59,7 +59,7 @@ impl TempSite {
 }
 
 /// Runs the binary with `args` in `cwd`; the temp folder in messages is replaced by `<site>`.
-pub fn run_binary(args: &[&str], cwd: &Path) -> Run {
+pub(crate) fn run_binary(args: &[&str], cwd: &Path) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
         .args(args)
         .current_dir(cwd)
@@ -76,7 +76,7 @@ pub fn run_binary(args: &[&str], cwd: &Path) -> Run {
 }
 
 /// Copies a folder tree, skipping top-level names in `skip`.
-pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
+pub(crate) fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
     for entry in walkdir::WalkDir::new(from).min_depth(1) {
         let entry = entry.unwrap();
         let relative = entry.path().strip_prefix(from).unwrap();
@@ -95,7 +95,7 @@ pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
 }
 
 /// Every file under `dir`, relative, sorted, with its bytes.
-pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
@@ -111,7 +111,7 @@ pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// Compares `actual` with the golden tree `expected`, failing on missing, extra and changed
 /// files. With `UPDATE_EXPECT=1`, rewrites `expected` instead (review the diff in git).
-pub fn assert_tree_matches(actual: &Path, expected: &Path) {
+pub(crate) fn assert_tree_matches(actual: &Path, expected: &Path) {
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         let _ = std::fs::remove_dir_all(expected);
         copy_tree(actual, expected, &[]);

@@ -37,6 +37,10 @@ pub struct WriteStats {
     pub static_copied: usize,
 }
 
+mod staging;
+
+pub(crate) use staging::Staging;
+
 /// Static files that win, by path relative to the output folder, with their source.
 type StaticPlan = BTreeMap<PathBuf, PathBuf>;
 
