@@ -50,7 +50,7 @@ pub struct Watch {
     session: Session,
     layout: Layout,
     events: Receiver<notify::Result<Event>>,
-    _watcher: RecommendedWatcher,
+    watcher: RecommendedWatcher,
 }
 
 impl Watch {
@@ -68,7 +68,7 @@ impl Watch {
         })
         .context("cannot start watching files")?;
         watch_paths(&mut watcher, &layout)?;
-        Ok(Watch { session, layout, events, _watcher: watcher })
+        Ok(Watch { session, layout, events, watcher: watcher })
     }
 
     /// Where the site is written.
@@ -89,7 +89,8 @@ impl Watch {
     /// is set. Build errors never end the loop.
     pub fn run(&mut self, stop: &AtomicBool, mut on_outcome: impl FnMut(Outcome)) {
         while !stop.load(Ordering::SeqCst) {
-            let batch = self.next_batch();
+            let mut batch = self.next_batch();
+            self.adopt_new_folders(&mut batch);
             if batch.is_empty() {
                 continue;
             }
@@ -97,6 +98,24 @@ impl Watch {
             if let Some(outcome) = self.apply(&batch, started) {
                 on_outcome(outcome);
             }
+        }
+    }
+
+    /// Starts watching `templates/` or `static/` when the batch created it, and counts the
+    /// files already inside as changed (they may have arrived before the watch did).
+    fn adopt_new_folders(&mut self, batch: &mut Vec<PathBuf>) {
+        let folders = [&self.layout.templates, &self.layout.static_dir, &self.layout.content];
+        let created: Vec<PathBuf> = folders
+            .into_iter()
+            .filter(|folder| batch.contains(folder) && folder.is_dir())
+            .cloned()
+            .collect();
+        for folder in created {
+            if let Err(error) = self.watcher.watch(&folder, RecursiveMode::Recursive) {
+                log::warn!("cannot watch `{}`: {error}", folder.display());
+            }
+            let files = walkdir::WalkDir::new(&folder).into_iter().filter_map(Result::ok);
+            batch.extend(files.filter(|e| e.file_type().is_file()).map(|e| e.into_path()));
         }
     }
 
