@@ -91,9 +91,7 @@ pub(crate) fn sync_static(
             }
         }
         None if !static_dirs.iter().any(|dir| dir.join(relative).is_dir()) => {
-            if remove(out_dir, &target)? {
-                stats.removed += 1;
-            }
+            stats.removed += usize::from(remove(out_dir, &target)?);
         }
         None => {}
     }

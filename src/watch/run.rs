@@ -34,7 +34,7 @@ pub enum Outcome {
         /// E.g. `rebuilt 5 pages after 1 article changed (content/…/03-x.md) in 12 ms`.
         line: String,
         /// The rebuild's report.
-        report: Report,
+        report: Box<Report>,
     },
     /// The changes could not be built; the last good output stays.
     Failed {
@@ -68,7 +68,7 @@ impl Watch {
         })
         .context("cannot start watching files")?;
         watch_paths(&mut watcher, &layout)?;
-        Ok(Watch { session, layout, events, watcher: watcher })
+        Ok(Watch { session, layout, events, watcher })
     }
 
     /// Where the site is written.
@@ -263,7 +263,7 @@ fn finish(
         count(report.pages, "page"),
         started.elapsed().as_millis()
     );
-    Outcome::Rebuilt { line, report }
+    Outcome::Rebuilt { line, report: Box::new(report) }
 }
 
 /// `path: line 3: msg` → `path:3: msg`, the form editors jump to.
