@@ -492,4 +492,45 @@ mod tests {
         assert_eq!(paginated_url("/sections/a/", 1), "/sections/a/");
         assert_eq!(paginated_url("/sections/a/", 2), "/sections/a/page/2/");
     }
+
+    /// Collects the URL of every article summary (objects with `reading_time`) in a context.
+    fn summary_urls(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if map.contains_key("reading_time") {
+                    found.extend(map.get("url").and_then(Value::as_str).map(str::to_owned));
+                }
+                map.values().for_each(|v| summary_urls(v, found));
+            }
+            Value::Array(list) => list.iter().for_each(|v| summary_urls(v, found)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_summary_a_page_shows_is_in_its_deps() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch");
+        let config = Config::load(&root).unwrap();
+        let templates = Templates::load(&config).unwrap();
+        let files = crate::load::load_files(&config, &crate::load::list_content(&config).unwrap());
+        let articles = files
+            .into_values()
+            .filter_map(|item| match item {
+                Ok(crate::load::Item::Article(a)) => Some(a),
+                _ => None,
+            })
+            .collect();
+        let loaded = crate::load::Loaded { articles, section_indexes: vec![] };
+        let (site, _) = crate::model::build_site(&config, loaded);
+        let shared = share(&site, &config);
+        for job in plan(&site, &config, &templates) {
+            let mut shown = Vec::new();
+            summary_urls(&context_for(&job, &site, &config, &shared, &templates), &mut shown);
+            let deps: Vec<&str> =
+                deps(&job, &site, &config).iter().map(|&i| site.articles[i].url.as_str()).collect();
+            for url in shown {
+                assert!(deps.contains(&url.as_str()), "{} shows {url} outside {deps:?}", job.url);
+            }
+        }
+    }
 }
