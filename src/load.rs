@@ -55,6 +55,8 @@ pub(crate) struct LoadedArticle {
     pub(crate) search_text: String,
     pub(crate) word_count: usize,
     pub(crate) reading_time: u32,
+    /// Hash of the file's path and text: everything above derives from these.
+    pub(crate) file_hash: u64,
 }
 
 /// A section's `_index.md`: the folder name is the slug, its `title` the section's name.
@@ -204,6 +206,7 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
         search_text,
         word_count: cjk + words,
         reading_time,
+        file_hash: crate::signature::hash_of(&(path, text)),
     })
 }
 

@@ -42,6 +42,33 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Build, then rebuild what each change under content/, templates/, static/, themes/ or
+    /// site.toml touches.
+    Watch(WatchArgs),
+    /// Watch, and serve the output over HTTP with live reload.
+    Serve {
+        #[command(flatten)]
+        watch: WatchArgs,
+        /// Port to listen on (the next free one is taken if it is busy).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to bind.
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct WatchArgs {
+    /// The site folder (holding site.toml).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Write here instead of <root>/public.
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +144,8 @@ fn run(cli: Cli) -> Result<bool> {
         Command::Check { site } => {
             build(&site.root, &build_options(&site, None, Mode::Check), false)
         }
+        Command::Watch(args) => watch(args),
+        Command::Serve { watch, port, interface, open } => serve(watch, port, &interface, open),
     }
 }
 
@@ -213,6 +242,56 @@ fn print_error(error: &anyhow::Error) {
     for cause in error.chain().skip(1) {
         eprintln!("  caused by: {cause}");
     }
+}
+
+fn watch_options(args: &WatchArgs) -> BuildOptions {
+    BuildOptions { output_dir: args.output_dir.clone(), ..BuildOptions::default() }
+}
+
+/// Prints one outcome of the watch loop; errors go to stderr with `file:line`.
+fn print_outcome(outcome: &broadsheet::watch::Outcome) {
+    use std::io::Write as _;
+    match outcome {
+        broadsheet::watch::Outcome::Rebuilt { line, .. } => println!("{line}"),
+        broadsheet::watch::Outcome::Failed { line, errors } => {
+            for error in errors {
+                eprintln!("error: {error}");
+            }
+            println!("build failed after {line}; the last good pages stay in place");
+        }
+    }
+    let _ = std::io::stdout().flush();
+}
+
+fn watch(args: WatchArgs) -> Result<bool> {
+    let mut watch = broadsheet::watch::Watch::start(&args.root, &watch_options(&args))?;
+    print_outcome(&watch.build());
+    println!("watching `{}` for changes (Ctrl+C to stop)", args.root.display());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    watch.run(&stop, |outcome| print_outcome(&outcome));
+    Ok(true)
+}
+
+fn serve(args: WatchArgs, port: u16, interface: &str, open: bool) -> Result<bool> {
+    let mut watch = broadsheet::watch::Watch::start(&args.root, &watch_options(&args))?;
+    let first = watch.build();
+    print_outcome(&first);
+    let server = broadsheet::serve::Server::start(watch.output_dir(), interface, port)?;
+    if server.port() != port {
+        println!("port {port} is busy; using {} instead", server.port());
+    }
+    let url = format!("http://{interface}:{}/", server.port());
+    println!("serving `{}` at {url} (Ctrl+C to stop)", watch.output_dir().display());
+    if open {
+        println!("open {url} in your browser");
+    }
+    server.notify(&first);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    watch.run(&stop, |outcome| {
+        print_outcome(&outcome);
+        server.notify(&outcome);
+    });
+    Ok(true)
 }
 
 /// mimalloc: rendering allocates many small strings on every thread, where glibc's allocator

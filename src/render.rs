@@ -152,7 +152,7 @@ pub(crate) fn share(site: &Site, config: &Config) -> Shared {
         "title": config.title, "description": config.description, "language": config.language,
         "base_url": config.base_url, "base_path": config.base_path, "feeds": config.feeds,
         "search": config.search, "build_date": build_date(site), "sections": section_refs,
-        "newest_issue": issue_refs.first(), "extra": config.extra,
+        "newest_issue": site.issues.first().map(issue_date_ref), "extra": config.extra,
     });
     Shared {
         site: site_value,
@@ -174,8 +174,18 @@ fn section_ref(section: &crate::model::Section) -> Value {
 }
 
 fn issue_ref(issue: &Issue) -> Value {
+    let mut value = issue_date_ref(issue);
+    if let Some(map) = value.as_object_mut() {
+        map.insert("article_count".into(), issue.articles.len().into());
+    }
+    value
+}
+
+/// An issue's date and URL only: what `site` may carry without depending on any article, so
+/// that adding an article does not change every page's context.
+fn issue_date_ref(issue: &Issue) -> Value {
     json!({"date": issue.date.to_string(), "year": issue.date.year(), "month": issue.date.month(),
-           "day": issue.date.day(), "url": issue.url, "article_count": issue.articles.len()})
+           "day": issue.date.day(), "url": issue.url})
 }
 
 fn summary(article: &Article, site: &Site, sections: &[Value], authors: &[Value]) -> Value {
@@ -271,7 +281,8 @@ pub(crate) fn context_for(
     extra
 }
 
-fn kind_name(kind: Kind) -> &'static str {
+/// The `page.kind` templates see.
+pub(crate) fn kind_name(kind: Kind) -> &'static str {
     match kind {
         Kind::Index => "index",
         Kind::Issue(_) => "issue",
@@ -362,25 +373,60 @@ fn article_context(site: &Site, shared: &Shared, index: usize) -> Value {
     map.insert("slug".into(), article.slug.clone().into());
     map.insert("extra".into(), data.extra.clone());
     map.insert("source".into(), data.source.clone().into());
-    let issue = &site.issues[article.issue];
-    let position = issue.articles.iter().position(|&a| a == index).unwrap_or(0);
-    let neighbour = |i: Option<usize>| {
-        i.and_then(|i| issue.articles.get(i)).map(|&a| shared.summaries[a].clone())
-    };
+    let (prev, next) = neighbours(site, index);
+    let summary = |i: Option<usize>| i.map(|a| shared.summaries[a].clone());
     json!({
         "article": value,
         "issue": shared.issue_refs[article.issue],
-        "prev": neighbour(position.checked_sub(1)),
-        "next": neighbour(Some(position + 1)),
-        "more_from_section": more_from_section(site, shared, index),
+        "prev": summary(prev),
+        "next": summary(next),
+        "more_from_section": summaries_of(shared, &more_from_section(site, index)),
     })
 }
 
-fn more_from_section(site: &Site, shared: &Shared, index: usize) -> Vec<Value> {
+/// The articles printed just before and after `index` in its issue.
+fn neighbours(site: &Site, index: usize) -> (Option<usize>, Option<usize>) {
+    let issue = &site.issues[site.articles[index].issue];
+    let position = issue.articles.iter().position(|&a| a == index).unwrap_or(0);
+    let at = |i: Option<usize>| i.and_then(|i| issue.articles.get(i)).copied();
+    (at(position.checked_sub(1)), at(Some(position + 1)))
+}
+
+/// Up to [`MORE_FROM_SECTION`] other articles of the article's section, newest first.
+fn more_from_section(site: &Site, index: usize) -> Vec<usize> {
     let Some(section) = site.articles[index].section else { return Vec::new() };
     let others =
         site.sections[section].articles.iter().filter(|&&a| a != index).take(MORE_FROM_SECTION);
-    others.map(|&a| shared.summaries[a].clone()).collect()
+    others.copied().collect()
+}
+
+/// The articles listed on page `page` (from 1) of section `index`.
+fn section_slice<'a>(site: &'a Site, config: &Config, index: usize, page: usize) -> &'a [usize] {
+    let articles = &site.sections[index].articles;
+    let total = articles.len();
+    let per_page = if config.paginate == 0 { total.max(1) } else { config.paginate };
+    let start = ((page - 1) * per_page).min(total);
+    &articles[start..(start + per_page).min(total)]
+}
+
+/// The articles whose summary a page shows (and, for an article page, the article itself):
+/// the pages to re-render when one of these articles changes. Kept next to the contexts above,
+/// which must show no summary outside this list.
+pub(crate) fn deps(job: &Job, site: &Site, config: &Config) -> Vec<usize> {
+    match job.kind {
+        Kind::Index => site.issues.first().map(|i| i.articles.clone()).unwrap_or_default(),
+        Kind::Issue(i) => site.issues[i].articles.clone(),
+        Kind::Article(i) => {
+            let (prev, next) = neighbours(site, i);
+            let mut list = vec![i];
+            list.extend(prev.into_iter().chain(next));
+            list.extend(more_from_section(site, i));
+            list
+        }
+        Kind::Section { section, page } => section_slice(site, config, section, page).to_vec(),
+        Kind::Author(i) => site.authors[i].articles.clone(),
+        Kind::Authors | Kind::Archive | Kind::Search | Kind::NotFound => Vec::new(),
+    }
 }
 
 fn section_context(
@@ -393,9 +439,7 @@ fn section_context(
     let section = &site.sections[index];
     let total = section.articles.len();
     let pages = page_count(total, config.paginate);
-    let per_page = if config.paginate == 0 { total.max(1) } else { config.paginate };
-    let start = (page - 1) * per_page;
-    let list = &section.articles[start.min(total)..(start + per_page).min(total)];
+    let list = section_slice(site, config, index, page);
     let url = |p: usize| paginated_url(&section.url, p);
     let paginator = json!({
         "articles": summaries_of(shared, list), "current": page, "total_pages": pages,
@@ -467,5 +511,46 @@ mod tests {
         assert_eq!(page_count(41, 0), 1);
         assert_eq!(paginated_url("/sections/a/", 1), "/sections/a/");
         assert_eq!(paginated_url("/sections/a/", 2), "/sections/a/page/2/");
+    }
+
+    /// Collects the URL of every article summary (objects with `reading_time`) in a context.
+    fn summary_urls(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if map.contains_key("reading_time") {
+                    found.extend(map.get("url").and_then(Value::as_str).map(str::to_owned));
+                }
+                map.values().for_each(|v| summary_urls(v, found));
+            }
+            Value::Array(list) => list.iter().for_each(|v| summary_urls(v, found)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_summary_a_page_shows_is_in_its_deps() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch");
+        let config = Config::load(&root).unwrap();
+        let templates = Templates::load(&config).unwrap();
+        let files = crate::load::load_files(&config, &crate::load::list_content(&config).unwrap());
+        let articles = files
+            .into_values()
+            .filter_map(|item| match item {
+                Ok(crate::load::Item::Article(a)) => Some(a),
+                _ => None,
+            })
+            .collect();
+        let loaded = crate::load::Loaded { articles, section_indexes: vec![] };
+        let (site, _) = crate::model::build_site(&config, loaded);
+        let shared = share(&site, &config);
+        for job in plan(&site, &config, &templates) {
+            let mut shown = Vec::new();
+            summary_urls(&context_for(&job, &site, &config, &shared, &templates), &mut shown);
+            let deps: Vec<&str> =
+                deps(&job, &site, &config).iter().map(|&i| site.articles[i].url.as_str()).collect();
+            for url in shown {
+                assert!(deps.contains(&url.as_str()), "{} shows {url} outside {deps:?}", job.url);
+            }
+        }
     }
 }

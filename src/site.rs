@@ -17,7 +17,9 @@ use crate::feeds;
 use crate::load::{self, Failure, LoadedArticle, SectionIndex};
 use crate::model::{self, Site};
 use crate::output::{self, OutputFile, WriteStats};
-use crate::render::{self, Page, TemplateTimings};
+use crate::render::{self, Job, Page, TemplateTimings};
+use crate::signature::{self, Signatures};
+use crate::sync;
 use crate::templates::Templates;
 
 /// What the command line asks of a build.
@@ -137,6 +139,8 @@ pub struct Session {
     templates: Templates,
     files: BTreeMap<PathBuf, Result<load::Item, String>>,
     timings: StageTimings,
+    /// Signatures of the pages last written; empty until the first successful write.
+    signatures: Signatures,
 }
 
 impl Session {
@@ -152,18 +156,37 @@ impl Session {
         let started = Instant::now();
         let files = load::load_files(&config, &paths);
         timings.load = started.elapsed();
-        Ok(Session { config, options: options.clone(), templates, files, timings })
+        let signatures = Signatures::default();
+        Ok(Session { config, options: options.clone(), templates, files, timings, signatures })
     }
 
-    /// Re-reads the given content files (changed, created or deleted).
+    /// Reads the config, templates and content again (after a `site.toml` or theme change),
+    /// keeping the signatures of what is on disk so the next [`Session::update`] writes only
+    /// what differs. On error the session is left as it was.
+    pub fn restart(&mut self) -> Result<()> {
+        let mut fresh = Session::start(&self.config.root, &self.options)?;
+        fresh.signatures = std::mem::take(&mut self.signatures);
+        *self = fresh;
+        Ok(())
+    }
+
+    /// Re-reads the given content files or folders (changed, created or deleted), given
+    /// relative to the site root or under it.
     pub fn reload_files(&mut self, paths: &[PathBuf]) {
         for path in paths {
             let relative = path.strip_prefix(&self.config.root).unwrap_or(path).to_path_buf();
-            if self.config.root.join(&relative).is_file() {
+            let full = self.config.root.join(&relative);
+            if full.is_file() {
                 let item = load::load_file(&self.config, &relative).map_err(|e| format!("{e:#}"));
                 self.files.insert(relative, item);
             } else {
-                self.files.remove(&relative);
+                self.files.retain(|known, _| !known.starts_with(&relative));
+                if full.is_dir() {
+                    let inside = load::list_content(&self.config).unwrap_or_default();
+                    let inside: Vec<PathBuf> =
+                        inside.into_iter().filter(|p| p.starts_with(&relative)).collect();
+                    self.reload_files(&inside);
+                }
             }
         }
     }
@@ -188,13 +211,17 @@ impl Session {
         let (site, mut clashes) = model::build_site(&self.config, loaded);
         failures.append(&mut clashes);
         report.timings.model = stage.elapsed();
-        let (pages, generated) = self.render_site(&site, &mut report, &mut failures);
+        let (pages, generated, signatures) = self.render_site(&site, &mut report, &mut failures);
         report.broken_links = self.check_links(&pages, &generated, &mut report.timings);
         fill_counts(&mut report, &site, pages.len());
         if failures.is_empty() && self.options.mode == Mode::Build {
             let stage = Instant::now();
+            let generated_paths = generated.iter().map(|g| g.path.to_owned()).collect();
             match self.write(pages, generated) {
-                Ok(stats) => report.written = stats,
+                Ok(stats) => {
+                    report.written = stats;
+                    self.signatures = Signatures { pages: signatures, generated: generated_paths };
+                }
                 Err(error) => {
                     failures.push(Failure { path: self.config.output_dir.clone(), error })
                 }
@@ -232,7 +259,7 @@ impl Session {
         site: &Site,
         report: &mut Report,
         failures: &mut Vec<Failure>,
-    ) -> (Vec<Page>, Vec<feeds::Generated>) {
+    ) -> (Vec<Page>, Vec<feeds::Generated>, BTreeMap<String, u64>) {
         let stage = Instant::now();
         let shared = render::share(site, &self.config);
         let jobs = render::plan(site, &self.config, &self.templates);
@@ -240,24 +267,106 @@ impl Session {
             render::render_all(&jobs, site, &self.config, &shared, &self.templates);
         report.timings.render = stage.elapsed();
         report.timings.per_template = per_template;
-        let mut pages = Vec::with_capacity(results.len());
-        let mut seen_errors = HashSet::new();
-        for (job, result) in jobs.iter().zip(results) {
-            match result {
-                Ok(page) => pages.push(page),
-                Err(error) if seen_errors.insert(format!("{error:#}")) => {
-                    failures.push(Failure {
-                        path: PathBuf::from(render::output_path(&job.url)),
-                        error,
-                    });
-                }
-                Err(_) => {}
-            }
-        }
+        let pages = collect_pages(&jobs, results, failures);
         let stage = Instant::now();
         let generated = feeds::generate(site, &self.config);
         report.timings.feeds = stage.elapsed();
-        (pages, generated)
+        let signatures = if self.options.mode == Mode::Build {
+            signature_map(&jobs, site, &self.config, &shared, &self.templates)
+        } else {
+            BTreeMap::new()
+        };
+        (pages, generated, signatures)
+    }
+
+    /// Rebuilds from memory after [`Session::reload_files`] or [`Session::reload_templates`]:
+    /// renders only the pages whose signature changed (all of them the first time), writes
+    /// those that differ, regenerates feeds, sitemap and search index, and removes the files
+    /// of pages that are gone. On any failure nothing is written and the next update starts
+    /// again from the last good state.
+    pub fn update(&mut self) -> Report {
+        let started = Instant::now();
+        let mut report = Report { output_dir: self.config.output_dir.clone(), ..Report::default() };
+        let (articles, indexes, mut failures) = self.collect_loaded();
+        let loaded = load::Loaded { articles, section_indexes: indexes };
+        let (site, mut clashes) = model::build_site(&self.config, loaded);
+        failures.append(&mut clashes);
+        report.timings.model = started.elapsed();
+        fill_counts(&mut report, &site, 0);
+        if failures.is_empty() {
+            let stage = Instant::now();
+            let (pages, next) = self.render_changed(&site, &mut failures);
+            report.timings.render = stage.elapsed();
+            report.pages = pages.len();
+            if failures.is_empty() {
+                let stage = Instant::now();
+                match self.write_changed(&site, pages, next) {
+                    Ok(stats) => report.written = stats,
+                    Err(error) => failures.push(Failure { path: report.output_dir.clone(), error }),
+                }
+                report.timings.write = stage.elapsed();
+            }
+        }
+        report.failures = failures;
+        report.elapsed = started.elapsed();
+        report
+    }
+
+    /// Renders the jobs whose signature differs from the last write; returns them and the new
+    /// signatures of every page.
+    fn render_changed(
+        &self,
+        site: &Site,
+        failures: &mut Vec<Failure>,
+    ) -> (Vec<Page>, BTreeMap<String, u64>) {
+        let shared = render::share(site, &self.config);
+        let jobs = render::plan(site, &self.config, &self.templates);
+        let next = signature_map(&jobs, site, &self.config, &shared, &self.templates);
+        let changed: Vec<Job> = jobs
+            .into_iter()
+            .filter(|job| self.signatures.pages.get(&job.url) != next.get(&job.url))
+            .collect();
+        let (results, _) =
+            render::render_all(&changed, site, &self.config, &shared, &self.templates);
+        (collect_pages(&changed, results, failures), next)
+    }
+
+    /// Writes re-rendered pages and the generated files, removes vanished pages, and keeps the
+    /// new signatures.
+    fn write_changed(
+        &mut self,
+        site: &Site,
+        pages: Vec<Page>,
+        next: BTreeMap<String, u64>,
+    ) -> Result<WriteStats> {
+        let out = self.config.output_dir.clone();
+        let generated = feeds::generate(site, &self.config);
+        let generated_paths: std::collections::BTreeSet<String> =
+            generated.iter().map(|g| g.path.to_owned()).collect();
+        let mut stats = WriteStats::default();
+        sync::write_files(&out, &output_files(pages, generated), &mut stats)?;
+        let gone_pages = self.signatures.pages.keys().filter(|url| !next.contains_key(*url));
+        let gone_pages = gone_pages.map(|url| render::output_path(url));
+        let gone_files = self.signatures.generated.difference(&generated_paths).cloned();
+        for path in gone_pages.chain(gone_files).collect::<Vec<_>>() {
+            stats.removed += usize::from(sync::remove(&out, &path)?);
+        }
+        self.signatures = Signatures { pages: next, generated: generated_paths };
+        Ok(stats)
+    }
+
+    /// Copies (or removes) static files given relative to a static folder.
+    pub fn sync_static(&self, relative: &[PathBuf]) -> Result<WriteStats> {
+        let mut stats = WriteStats::default();
+        for path in relative {
+            sync::sync_static(&self.config.output_dir, &self.static_dirs(), path, &mut stats)?;
+        }
+        Ok(stats)
+    }
+
+    /// The site's and theme's static folders, theme first.
+    pub fn static_folders(&self) -> Vec<PathBuf> {
+        self.static_dirs()
     }
 
     fn static_dirs(&self) -> Vec<PathBuf> {
@@ -289,17 +398,54 @@ impl Session {
     }
 
     fn write(&self, pages: Vec<Page>, generated: Vec<feeds::Generated>) -> Result<WriteStats> {
-        let mut files: Vec<OutputFile> = pages
-            .into_iter()
-            .map(|p| OutputFile { path: p.path, bytes: p.html.into_bytes() })
-            .collect();
-        files.extend(
-            generated
-                .into_iter()
-                .map(|g| OutputFile { path: g.path.to_owned(), bytes: g.text.into_bytes() }),
-        );
+        let files = output_files(pages, generated);
         output::write_site(&self.config.output_dir, &files, &self.static_dirs())
     }
+}
+
+fn output_files(pages: Vec<Page>, generated: Vec<feeds::Generated>) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = pages
+        .into_iter()
+        .map(|p| OutputFile { path: p.path, bytes: p.html.into_bytes() })
+        .collect();
+    files.extend(
+        generated
+            .into_iter()
+            .map(|g| OutputFile { path: g.path.to_owned(), bytes: g.text.into_bytes() }),
+    );
+    files
+}
+
+/// Keeps the rendered pages; each distinct render error becomes one failure.
+fn collect_pages(
+    jobs: &[Job],
+    results: Vec<Result<Page>>,
+    failures: &mut Vec<Failure>,
+) -> Vec<Page> {
+    let mut pages = Vec::with_capacity(results.len());
+    let mut seen_errors = HashSet::new();
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok(page) => pages.push(page),
+            Err(error) if seen_errors.insert(format!("{error:#}")) => {
+                failures
+                    .push(Failure { path: PathBuf::from(render::output_path(&job.url)), error });
+            }
+            Err(_) => {}
+        }
+    }
+    pages
+}
+
+fn signature_map(
+    jobs: &[Job],
+    site: &Site,
+    config: &Config,
+    shared: &render::Shared,
+    templates: &Templates,
+) -> BTreeMap<String, u64> {
+    let signatures = signature::compute(jobs, site, config, shared, templates);
+    jobs.iter().map(|job| job.url.clone()).zip(signatures).collect()
 }
 
 fn fill_counts(report: &mut Report, site: &Site, pages: usize) {

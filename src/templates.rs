@@ -26,6 +26,9 @@ pub struct Templates {
     pub(crate) sources: HashMap<String, PathBuf>,
     /// The theme's UI words in the site's language.
     pub(crate) translations: Value,
+    /// Per template name, a hash of its source and of every template it extends, includes or
+    /// imports (see [`crate::signature::template_hashes`]).
+    pub(crate) closure_hashes: HashMap<String, u64>,
 }
 
 /// `theme.toml`: a theme's description and UI words.
@@ -73,7 +76,8 @@ impl Templates {
             .map_err(|error| explain_syntax_error(config, &sources, error))?;
         tera.set_escape_fn(escape_html);
         register_helpers(&mut tera, config);
-        Ok(Templates { tera, sources, translations })
+        let closure_hashes = crate::signature::template_hashes(&raw);
+        Ok(Templates { tera, sources, translations, closure_hashes })
     }
 
     /// Whether a template of that name exists.

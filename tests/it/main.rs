@@ -4,7 +4,9 @@
 mod build;
 mod errors;
 mod html_valid;
+mod serve;
 mod split;
 mod split_props;
 mod support;
 mod tools;
+mod watch;

@@ -1,0 +1,251 @@
+//! Page signatures: one 64-bit hash per planned page of everything its HTML depends on, so a
+//! rebuild renders only the pages whose signature changed.
+//!
+//! A page's signature mixes: the hash of its template and the templates that one extends,
+//! includes or imports; its kind and URL; the site-wide values (`site`, translations, the
+//! config); the summary of every article it shows ([`render::deps`]); and the few values of
+//! its own frame (issue navigation, section pagination, a reporter's count…). The store is a
+//! plain value ([`Signatures`]) so it can later be saved as a persistent build cache. This
+//! module is pure: it reads no files and renders nothing.
+//!
+//! Hashes use std's `DefaultHasher`, which is stable within one build of broadsheet but not
+//! promised across Rust releases: a persistent cache must store the broadsheet version with it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::model::Site;
+use crate::render::{self, Job, Kind, Shared};
+use crate::templates::Templates;
+
+/// How many recent issues the fronts list (must match `render`).
+const RECENT_ISSUES: usize = 10;
+
+/// The signatures of the last successful build: page URL → signature.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Signatures {
+    /// Every page the build produced, by root-relative URL.
+    pub(crate) pages: BTreeMap<String, u64>,
+    /// Paths (under the output folder) of the generated feeds, sitemap and search index.
+    pub(crate) generated: BTreeSet<String>,
+}
+
+/// Hashes any hashable value.
+pub(crate) fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Feeds a JSON value's serialisation into a hasher without building the string.
+fn hash_value(hasher: &mut DefaultHasher, value: &Value) {
+    struct Sink<'a>(&'a mut DefaultHasher);
+    impl std::io::Write for Sink<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Writing a `Value` into an infallible sink cannot fail.
+    let _ = serde_json::to_writer(Sink(hasher), value);
+}
+
+fn value_hash(value: &Value) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hash_value(&mut hasher, value);
+    hasher.finish()
+}
+
+/// Signatures of every job, computed in parallel; same order as `jobs`.
+pub(crate) fn compute(
+    jobs: &[Job],
+    site: &Site,
+    config: &Config,
+    shared: &Shared,
+    templates: &Templates,
+) -> Vec<u64> {
+    let summaries: Vec<u64> = shared.summaries.par_iter().map(value_hash).collect();
+    let mut global = DefaultHasher::new();
+    hash_value(&mut global, &shared.site);
+    hash_value(&mut global, &templates.translations);
+    format!("{config:?}").hash(&mut global);
+    let global = global.finish();
+    let inputs = Inputs { site, config, shared, templates, summaries: &summaries, global };
+    jobs.par_iter().map(|job| inputs.signature(job)).collect()
+}
+
+/// What every signature is computed from.
+struct Inputs<'a> {
+    site: &'a Site,
+    config: &'a Config,
+    shared: &'a Shared,
+    templates: &'a Templates,
+    summaries: &'a [u64],
+    global: u64,
+}
+
+impl Inputs<'_> {
+    fn signature(&self, job: &Job) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        self.global.hash(&mut hasher);
+        self.templates.closure_hashes.get(job.template).hash(&mut hasher);
+        (render::kind_name(job.kind), &job.url, job.template).hash(&mut hasher);
+        for article in render::deps(job, self.site, self.config) {
+            (article, self.summaries[article]).hash(&mut hasher);
+        }
+        self.frame(job.kind, &mut hasher);
+        hasher.finish()
+    }
+
+    /// What a page shows besides article summaries.
+    fn frame(&self, kind: Kind, hasher: &mut DefaultHasher) {
+        let shared = self.shared;
+        match kind {
+            Kind::Index => self.issue_frame(0, hasher),
+            Kind::Issue(i) => self.issue_frame(i, hasher),
+            Kind::Article(i) => {
+                let article = &self.site.articles[i];
+                (article.data.file_hash, &article.slug).hash(hasher);
+                hash_value(hasher, &shared.issue_refs[article.issue]);
+            }
+            Kind::Section { section, page } => {
+                hash_value(hasher, &shared.section_refs[section]);
+                (page, self.site.sections[section].articles.len()).hash(hasher);
+            }
+            Kind::Author(i) => {
+                hash_value(hasher, &shared.author_refs[i]);
+                self.site.authors[i].articles.len().hash(hasher);
+            }
+            Kind::Authors => {
+                shared.author_refs.iter().for_each(|r| hash_value(hasher, r));
+                self.site.authors.iter().for_each(|a| a.articles.len().hash(hasher));
+            }
+            Kind::Archive => shared.issue_refs.iter().for_each(|r| hash_value(hasher, r)),
+            Kind::Search | Kind::NotFound => {}
+        }
+    }
+
+    /// An issue front: its ref, its neighbours, the recent issues and the section names.
+    fn issue_frame(&self, index: usize, hasher: &mut DefaultHasher) {
+        let refs = &self.shared.issue_refs;
+        let around = index.saturating_sub(1)..(index + 2).min(refs.len());
+        index.hash(hasher);
+        refs.get(around).unwrap_or_default().iter().for_each(|r| hash_value(hasher, r));
+        refs.iter().take(RECENT_ISSUES).for_each(|r| hash_value(hasher, r));
+        self.shared.section_refs.iter().for_each(|r| hash_value(hasher, r));
+    }
+}
+
+/// Per template, a hash of its source and of every template it reaches through `extends`,
+/// `include` or `import` with a literal name. If any of those tags names a template through an
+/// expression, no closure can be known, and every template gets the hash of the whole set.
+pub(crate) fn template_hashes(raw: &[(String, String)]) -> HashMap<String, u64> {
+    let texts: HashMap<&str, &str> = raw.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let mut edges: HashMap<&str, Vec<String>> = HashMap::new();
+    for (name, text) in &texts {
+        match referenced_templates(text) {
+            Some(names) => edges.insert(name, names),
+            None => return whole_set(raw),
+        };
+    }
+    texts.keys().map(|name| ((*name).to_owned(), closure_hash(name, &texts, &edges))).collect()
+}
+
+fn whole_set(raw: &[(String, String)]) -> HashMap<String, u64> {
+    let mut sorted: Vec<&(String, String)> = raw.iter().collect();
+    sorted.sort();
+    let all = hash_of(&sorted);
+    raw.iter().map(|(name, _)| (name.clone(), all)).collect()
+}
+
+fn closure_hash(
+    start: &str,
+    texts: &HashMap<&str, &str>,
+    edges: &HashMap<&str, Vec<String>>,
+) -> u64 {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![start.to_owned()];
+    while let Some(name) = stack.pop() {
+        if seen.insert(name.clone()) {
+            stack.extend(edges.get(name.as_str()).into_iter().flatten().cloned());
+        }
+    }
+    let mut hasher = DefaultHasher::new();
+    for name in &seen {
+        (name, texts.get(name.as_str())).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Template names in `{% extends/include/import "…" %}` tags; `None` when a tag names its
+/// template through an expression (or a list), which cannot be followed statically.
+fn referenced_templates(text: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let body = tag.split("%}").next().unwrap_or("");
+        let body = body.trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let mut words = body.splitn(2, char::is_whitespace);
+        let keyword = words.next().unwrap_or("");
+        if !matches!(keyword, "extends" | "include" | "import") {
+            continue;
+        }
+        names.push(quoted_name(words.next().unwrap_or("").trim())?);
+    }
+    Some(names)
+}
+
+/// `"a.html" …` → `a.html`; anything else → `None`.
+fn quoted_name(argument: &str) -> Option<String> {
+    let quote = argument.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let rest = &argument[1..];
+    let end = rest.find(quote)?;
+    Some(rest[..end].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect()
+    }
+
+    #[test]
+    fn references_are_read_from_tags() {
+        let text = r#"{% extends "base.html" %}{%- include 'p/s.html' -%}{% import "m.html" as m %}{% if x %}"#;
+        assert_eq!(referenced_templates(text).unwrap(), ["base.html", "p/s.html", "m.html"]);
+        assert_eq!(referenced_templates("{% include name %}"), None);
+    }
+
+    #[test]
+    fn a_template_change_reaches_only_templates_that_use_it() {
+        let before = template_hashes(&raw(&[
+            ("base.html", "B"),
+            ("a.html", r#"{% extends "base.html" %}"#),
+            ("b.html", r#"{% include "part.html" %}"#),
+            ("part.html", "P"),
+        ]));
+        let after = template_hashes(&raw(&[
+            ("base.html", "B"),
+            ("a.html", r#"{% extends "base.html" %}"#),
+            ("b.html", r#"{% include "part.html" %}"#),
+            ("part.html", "P2"),
+        ]));
+        assert_eq!(before["a.html"], after["a.html"]);
+        assert_ne!(before["b.html"], after["b.html"]);
+        assert_ne!(before["part.html"], after["part.html"]);
+    }
+
+    #[test]
+    fn a_dynamic_include_ties_every_template_to_the_whole_set() {
+        let hashes = template_hashes(&raw(&[("a.html", "{% include x %}"), ("b.html", "B")]));
+        assert_eq!(hashes["a.html"], hashes["b.html"]);
+    }
+}

@@ -1,0 +1,135 @@
+//! Brings part of the output folder up to date after an incremental rebuild: writes the pages
+//! that were re-rendered (only if their bytes changed), removes the files of pages that no
+//! longer exist, and copies or removes single static files.
+//!
+//! `output::write_site` owns whole-site writes (with its sweep of stale files); this module is
+//! for the few files one watch rebuild touches and never walks the output folder.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use crate::output::{OutputFile, WriteStats};
+
+/// Writes `files` under `out_dir`, skipping those whose bytes are already there.
+pub(crate) fn write_files(
+    out_dir: &Path,
+    files: &[OutputFile],
+    stats: &mut WriteStats,
+) -> Result<()> {
+    for file in files {
+        if write_if_changed(&out_dir.join(&file.path), &file.bytes)? {
+            stats.written += 1;
+        } else {
+            stats.unchanged += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` (through a temporary file and a rename, so a reader never sees
+/// half a page) unless the file already holds them. True if it wrote.
+pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create `{}`", parent.display()))?;
+    }
+    let temporary = temporary_name(path);
+    std::fs::write(&temporary, bytes)
+        .with_context(|| format!("cannot write `{}`", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    Ok(true)
+}
+
+fn temporary_name(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".broadsheet-tmp");
+    path.with_file_name(name)
+}
+
+/// Removes `relative` (a file under `out_dir`) and the folders it leaves empty, up to `out_dir`.
+pub(crate) fn remove(out_dir: &Path, relative: &str) -> Result<bool> {
+    let path = out_dir.join(relative);
+    match std::fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(error) => {
+            return Err(error).with_context(|| format!("cannot remove `{}`", path.display()));
+        }
+    }
+    let mut dir = path.parent();
+    while let Some(current) = dir.filter(|d| d.starts_with(out_dir) && *d != out_dir) {
+        if std::fs::remove_dir(current).is_err() {
+            break;
+        }
+        dir = current.parent();
+    }
+    Ok(true)
+}
+
+/// Copies one static file, given by its path relative to the static folders: from the last
+/// folder of `static_dirs` that has it (site over theme), or removes it from the output when
+/// none has it any more.
+pub(crate) fn sync_static(
+    out_dir: &Path,
+    static_dirs: &[PathBuf],
+    relative: &Path,
+    stats: &mut WriteStats,
+) -> Result<()> {
+    let source = static_dirs.iter().rev().map(|dir| dir.join(relative)).find(|p| p.is_file());
+    let target = relative.to_string_lossy().replace('\\', "/");
+    match source {
+        Some(source) => {
+            let bytes = std::fs::read(&source)
+                .with_context(|| format!("cannot read `{}`", source.display()))?;
+            if write_if_changed(&out_dir.join(&target), &bytes)? {
+                stats.static_copied += 1;
+            }
+        }
+        None if !static_dirs.iter().any(|dir| dir.join(relative).is_dir()) => {
+            stats.removed += usize::from(remove(out_dir, &target)?);
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_only_changes_and_removes_emptied_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        assert!(write_if_changed(&out.join("a/b/index.html"), b"x").unwrap());
+        assert!(!write_if_changed(&out.join("a/b/index.html"), b"x").unwrap());
+        assert!(remove(out, "a/b/index.html").unwrap());
+        assert!(!out.join("a").exists() && out.exists());
+        assert!(!remove(out, "a/b/index.html").unwrap());
+    }
+
+    #[test]
+    fn static_files_prefer_the_site_over_the_theme() {
+        let dir = tempfile::tempdir().unwrap();
+        let (theme, site, out) = (dir.path().join("t"), dir.path().join("s"), dir.path().join("o"));
+        std::fs::create_dir_all(&theme).unwrap();
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::write(theme.join("a.css"), "theme").unwrap();
+        std::fs::write(site.join("a.css"), "site").unwrap();
+        let dirs = [theme.clone(), site.clone()];
+        let mut stats = WriteStats::default();
+        sync_static(&out, &dirs, Path::new("a.css"), &mut stats).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a.css")).unwrap(), "site");
+        std::fs::remove_file(site.join("a.css")).unwrap();
+        sync_static(&out, &dirs, Path::new("a.css"), &mut stats).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a.css")).unwrap(), "theme");
+        std::fs::remove_file(theme.join("a.css")).unwrap();
+        sync_static(&out, &dirs, Path::new("a.css"), &mut stats).unwrap();
+        assert!(!out.join("a.css").exists());
+    }
+}

@@ -1,0 +1,278 @@
+//! The watch loop: notify events → a batch (closed after a short quiet window) → [`plan`] →
+//! the matching [`Session`] calls → one [`Outcome`].
+//!
+//! Batching is a hand drain loop rather than `notify-debouncer-mini`: the debouncer reports on
+//! a fixed tick (its timeout), which alone would cost more than our latency goal; draining
+//! until [`QUIET`] passes without an event costs ~10 ms and still folds an editor's
+//! write-temp/rename/delete dance into one batch. A rename's paths are all reported, so a
+//! rename-save reads as a change of the target and a delete of the source.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+use notify::event::{AccessKind, AccessMode};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use super::plan::{Change, Layout, Rebuild, classify, plan};
+use crate::site::{BuildOptions, Report, Session};
+
+/// A batch closes once no event arrived for this long.
+const QUIET: Duration = Duration::from_millis(10);
+/// ... or once it is this old, so a long stream of events still gets built.
+const LONGEST_BATCH: Duration = Duration::from_millis(500);
+/// How often the loop looks at its stop flag while idle.
+const IDLE_POLL: Duration = Duration::from_millis(100);
+
+/// What one batch of changes led to.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The output is up to date. `line` is the one-line summary to print.
+    Rebuilt {
+        /// E.g. `rebuilt 5 pages after 1 article changed (content/…/03-x.md) in 12 ms`.
+        line: String,
+        /// The rebuild's report.
+        report: Box<Report>,
+    },
+    /// The changes could not be built; the last good output stays.
+    Failed {
+        /// What changed, for the message.
+        line: String,
+        /// One message per problem, `file:line: what`.
+        errors: Vec<String>,
+    },
+}
+
+/// A loaded site being watched.
+pub struct Watch {
+    session: Session,
+    layout: Layout,
+    events: Receiver<notify::Result<Event>>,
+    watcher: RecommendedWatcher,
+}
+
+impl Watch {
+    /// Loads the site and starts watching it. Errors here are critical (no `site.toml`,
+    /// unreadable root, watcher setup): the caller should exit.
+    pub fn start(root: &Path, options: &BuildOptions) -> Result<Watch> {
+        let canonical = root
+            .canonicalize()
+            .with_context(|| format!("cannot read the site folder `{}`", root.display()))?;
+        let session = Session::start(&canonical, options)?;
+        let layout = Layout::new(&canonical, &session.config);
+        let (sender, events) = channel();
+        let mut watcher = notify::recommended_watcher(move |event| {
+            let _ = sender.send(event);
+        })
+        .context("cannot start watching files")?;
+        watch_paths(&mut watcher, &layout)?;
+        Ok(Watch { session, layout, events, watcher })
+    }
+
+    /// Where the site is written.
+    pub fn output_dir(&self) -> &Path {
+        &self.session.config.output_dir
+    }
+
+    /// The first, full build (also copies every static file).
+    pub fn build(&mut self) -> Outcome {
+        let started = Instant::now();
+        let report = self.session.update();
+        let copied = self.copy_all_static();
+        let line = "initial build".to_owned();
+        finish(line, report, copied, started)
+    }
+
+    /// Waits for changes and rebuilds, calling `on_outcome` after each batch, until `stop`
+    /// is set. Build errors never end the loop.
+    pub fn run(&mut self, stop: &AtomicBool, mut on_outcome: impl FnMut(Outcome)) {
+        while !stop.load(Ordering::SeqCst) {
+            let mut batch = self.next_batch();
+            self.adopt_new_folders(&mut batch);
+            if batch.is_empty() {
+                continue;
+            }
+            let started = Instant::now();
+            if let Some(outcome) = self.apply(&batch, started) {
+                on_outcome(outcome);
+            }
+        }
+    }
+
+    /// Starts watching `templates/` or `static/` when the batch created it, and counts the
+    /// files already inside as changed (they may have arrived before the watch did).
+    fn adopt_new_folders(&mut self, batch: &mut Vec<PathBuf>) {
+        let folders = [&self.layout.templates, &self.layout.static_dir, &self.layout.content];
+        let created: Vec<PathBuf> = folders
+            .into_iter()
+            .filter(|folder| batch.contains(folder) && folder.is_dir())
+            .cloned()
+            .collect();
+        for folder in created {
+            if let Err(error) = self.watcher.watch(&folder, RecursiveMode::Recursive) {
+                log::warn!("cannot watch `{}`: {error}", folder.display());
+            }
+            let files = walkdir::WalkDir::new(&folder).into_iter().filter_map(Result::ok);
+            batch.extend(files.filter(|e| e.file_type().is_file()).map(|e| e.into_path()));
+        }
+    }
+
+    /// The paths of one batch of events; empty after an idle poll.
+    fn next_batch(&self) -> Vec<PathBuf> {
+        let mut paths = Vec::new();
+        match self.events.recv_timeout(IDLE_POLL) {
+            Ok(event) => add_paths(&mut paths, event),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return paths,
+        }
+        let opened = Instant::now();
+        while opened.elapsed() < LONGEST_BATCH {
+            match self.events.recv_timeout(QUIET) {
+                Ok(event) => add_paths(&mut paths, event),
+                Err(_) => break,
+            }
+        }
+        paths
+    }
+
+    /// Applies one batch; `None` when it asked for nothing.
+    fn apply(&mut self, batch: &[PathBuf], started: Instant) -> Option<Outcome> {
+        let rebuild = plan(&self.layout, batch);
+        let line = describe(&self.layout, batch, &rebuild)?;
+        let statics = self.relative_of(batch, Change::Static);
+        let copied = self.session.sync_static(&statics);
+        if matches!(rebuild, Rebuild::Static(_)) {
+            let report =
+                Report { output_dir: self.output_dir().to_path_buf(), ..Report::default() };
+            return Some(finish(line, report, copied, started));
+        }
+        let reloaded = match rebuild {
+            Rebuild::Full => self.session.restart().map(|()| self.copy_all_static()),
+            Rebuild::Templates => self.session.reload_templates().map(|()| Ok(Default::default())),
+            _ => Ok(Ok(Default::default())),
+        };
+        let extra_copied = match reloaded {
+            Ok(copied) => copied,
+            Err(error) => {
+                return Some(Outcome::Failed { line, errors: vec![format!("{error:#}")] });
+            }
+        };
+        self.session.reload_files(&self.relative_of(batch, Change::Article));
+        let report = self.session.update();
+        Some(finish(line, report, copied.and(extra_copied), started))
+    }
+
+    /// The batch's paths of one kind, relative to the site root (static files: to their
+    /// static folder).
+    fn relative_of(&self, batch: &[PathBuf], kind: Change) -> Vec<PathBuf> {
+        let of_kind = batch.iter().filter(|path| classify(&self.layout, path) == kind);
+        let relative = |path: &PathBuf| match kind {
+            Change::Static => self.layout.static_relative(path),
+            _ => path.strip_prefix(&self.layout.root).ok().map(Path::to_path_buf),
+        };
+        let mut paths: Vec<PathBuf> = of_kind.filter_map(relative).collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
+    fn copy_all_static(&self) -> Result<crate::output::WriteStats> {
+        let mut files = Vec::new();
+        for dir in self.layout.static_dirs() {
+            for entry in walkdir::WalkDir::new(&dir).into_iter().filter_map(Result::ok) {
+                if entry.file_type().is_file() {
+                    files.extend(entry.path().strip_prefix(&dir).ok().map(Path::to_path_buf));
+                }
+            }
+        }
+        self.session.sync_static(&files)
+    }
+}
+
+fn watch_paths(watcher: &mut RecommendedWatcher, layout: &Layout) -> Result<()> {
+    watcher
+        .watch(&layout.root, RecursiveMode::NonRecursive)
+        .with_context(|| format!("cannot watch `{}`", layout.root.display()))?;
+    let folders = [&layout.content, &layout.templates, &layout.static_dir, &layout.theme];
+    for folder in folders.into_iter().filter(|f| f.is_dir()) {
+        watcher
+            .watch(folder, RecursiveMode::Recursive)
+            .with_context(|| format!("cannot watch `{}`", folder.display()))?;
+    }
+    Ok(())
+}
+
+/// Keeps the paths of events that may change a file; reads (our own, while building) are not.
+fn add_paths(paths: &mut Vec<PathBuf>, event: notify::Result<Event>) {
+    let Ok(event) = event else { return };
+    let relevant = match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    };
+    if relevant {
+        paths.extend(event.paths);
+    }
+}
+
+/// `1 article changed (content/x.md)`; `None` when the batch asks for nothing.
+fn describe(layout: &Layout, batch: &[PathBuf], rebuild: &Rebuild) -> Option<String> {
+    let what = match rebuild {
+        Rebuild::Nothing => return None,
+        Rebuild::Static(paths) => count(paths.len(), "static file"),
+        Rebuild::Articles(paths) => count(paths.len(), "article"),
+        Rebuild::Templates => "templates".to_owned(),
+        Rebuild::Full => "site settings or theme".to_owned(),
+    };
+    let mut names: Vec<String> = batch
+        .iter()
+        .filter(|path| classify(layout, path) != Change::Ignore)
+        .map(|path| path.strip_prefix(&layout.root).unwrap_or(path).display().to_string())
+        .collect();
+    names.sort();
+    names.dedup();
+    let shown = names.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    let more =
+        if names.len() > 3 { format!(" and {} more", names.len() - 3) } else { String::new() };
+    Some(format!("{what} changed ({shown}{more})"))
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Turns a finished rebuild into an outcome.
+fn finish(
+    what: String,
+    mut report: Report,
+    copied: Result<crate::output::WriteStats>,
+    started: Instant,
+) -> Outcome {
+    let mut errors: Vec<String> =
+        report.failures.iter().map(|f| locate(&f.path, &format!("{:#}", f.error))).collect();
+    match copied {
+        Ok(stats) => report.written.static_copied += stats.static_copied,
+        Err(error) => errors.push(format!("{error:#}")),
+    }
+    if !errors.is_empty() {
+        return Outcome::Failed { line: what, errors };
+    }
+    let line = format!(
+        "rebuilt {} after {what} in {} ms",
+        count(report.pages, "page"),
+        started.elapsed().as_millis()
+    );
+    Outcome::Rebuilt { line, report: Box::new(report) }
+}
+
+/// `path: line 3: msg` → `path:3: msg`, the form editors jump to.
+fn locate(path: &Path, message: &str) -> String {
+    let path = path.display();
+    match message.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+        Some((line, rest)) if line.chars().all(|c| c.is_ascii_digit()) => {
+            format!("{path}:{line}: {rest}")
+        }
+        _ => format!("{path}: {message}"),
+    }
+}
