@@ -313,14 +313,18 @@ fn index_context(site: &Site, shared: &Shared) -> Value {
         .iter()
         .enumerate()
         .map(|(i, section)| {
-            let newest = &section.articles[..section.articles.len().min(LATEST_PER_SECTION)];
-            json!({"section": shared.section_refs[i], "articles": summaries_of(shared, newest)})
+            json!({"section": shared.section_refs[i], "articles": summaries_of(shared, latest_of(section))})
         })
         .collect();
     if let Some(map) = value.as_object_mut() {
         map.insert("latest_by_section".into(), latest.into());
     }
     value
+}
+
+/// A section's newest articles, as the home page lists them.
+fn latest_of(section: &crate::model::Section) -> &[usize] {
+    &section.articles[..section.articles.len().min(LATEST_PER_SECTION)]
 }
 
 fn issue_context(site: &Site, shared: &Shared, index: usize) -> Value {
@@ -414,7 +418,11 @@ fn section_slice<'a>(site: &'a Site, config: &Config, index: usize, page: usize)
 /// which must show no summary outside this list.
 pub(crate) fn deps(job: &Job, site: &Site, config: &Config) -> Vec<usize> {
     match job.kind {
-        Kind::Index => site.issues.first().map(|i| i.articles.clone()).unwrap_or_default(),
+        Kind::Index => {
+            let mut list = site.issues.first().map(|i| i.articles.clone()).unwrap_or_default();
+            list.extend(site.sections.iter().flat_map(latest_of));
+            list
+        }
         Kind::Issue(i) => site.issues[i].articles.clone(),
         Kind::Article(i) => {
             let (prev, next) = neighbours(site, i);
