@@ -1,5 +1,5 @@
-//! `std::fs` look-alikes whose errors always name the path, plus the two helpers every stage
-//! needs: write-if-changed and a sorted directory walk.
+//! `std::fs` look-alikes whose errors always name the path, plus the helpers every stage
+//! needs: comparing a file with bytes and a sorted directory walk.
 //!
 //! This is the only module that calls `std::fs`. It knows nothing about sites, pages or the
 //! output folder: it never decides *what* to write or delete, only does it and says where it
@@ -25,18 +25,6 @@ pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
 pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     create_parent_dirs(path)?;
     std::fs::write(path, bytes).with_context(|| format!("failed to write `{}`", path.display()))
-}
-
-/// Writes `bytes` to `path` unless the file already holds exactly these bytes.
-///
-/// Compares the size from the metadata first (cheap), then the contents. Returns whether it
-/// wrote, so an unchanged file keeps its mtime and watchers and rsync see no change.
-pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool> {
-    if file_holds(path, bytes)? {
-        return Ok(false);
-    }
-    write(path, bytes)?;
-    Ok(true)
 }
 
 /// Creates `path` and all its missing parents.
@@ -199,26 +187,6 @@ mod tests {
         let path = dir.path().join("a/b/c.txt");
         write(&path, b"hi").unwrap();
         assert_eq!(read_to_string(&path).unwrap(), "hi");
-    }
-
-    #[test]
-    fn write_if_changed_skips_identical_bytes() {
-        let dir = tmp();
-        let path = dir.path().join("x/page.html");
-        assert!(write_if_changed(&path, b"one").unwrap());
-        assert!(!write_if_changed(&path, b"one").unwrap());
-        assert!(write_if_changed(&path, b"two").unwrap(), "same size, other bytes");
-        assert!(write_if_changed(&path, b"three").unwrap(), "other size");
-        assert_eq!(read(&path).unwrap(), b"three");
-    }
-
-    #[test]
-    fn write_if_changed_error_names_the_path() {
-        let dir = tmp();
-        let blocker = dir.path().join("file");
-        write(&blocker, b"").unwrap();
-        let err = write_if_changed(&blocker.join("child.html"), b"x").unwrap_err();
-        assert_eq!(err.to_string(), format!("failed to create directory `{}`", blocker.display()));
     }
 
     #[test]

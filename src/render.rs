@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::model::{Article, Issue, Site};
+use crate::output::Staging;
 use crate::postprocess::{self, PostOptions};
 use crate::templates::Templates;
 
@@ -49,17 +50,18 @@ pub(crate) enum Kind {
     NotFound,
 }
 
-/// A rendered page ready for `output`.
+/// A rendered page: where it goes and what it links to. Its HTML went to the staging folder
+/// (when it differed from the output) and is not kept in memory.
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Root-relative URL it answers.
     pub url: String,
     /// Path under the output folder, `/`-separated.
     pub path: String,
-    /// The final HTML.
-    pub html: String,
     /// Internal links found on it (root-relative), for the link checker.
     pub links: Vec<String>,
+    /// Whether its bytes differed from the output folder's and were staged.
+    pub staged: bool,
 }
 
 /// Template values computed once per build and shared by every page.
@@ -207,6 +209,7 @@ pub(crate) fn render_all(
     config: &Config,
     shared: &Shared,
     templates: &Templates,
+    staging: Option<&Staging>,
 ) -> (Vec<Result<Page>>, TemplateTimings) {
     let post = PostOptions {
         base_path: &config.base_path,
@@ -217,7 +220,7 @@ pub(crate) fn render_all(
         .par_iter()
         .map(|job| {
             let start = Instant::now();
-            let page = render_one(job, site, config, shared, templates, &post);
+            let page = render_one(job, site, config, shared, templates, &post, staging);
             (page, job.template, start.elapsed())
         })
         .collect();
@@ -241,18 +244,19 @@ fn render_one(
     shared: &Shared,
     templates: &Templates,
     post: &PostOptions<'_>,
+    staging: Option<&Staging>,
 ) -> Result<Page> {
     let context = context_for(job, site, config, shared, templates);
     let context = tera::Context::from_value(context).context("page context is not an object")?;
     let html = templates.render(config, job.template, &context)?;
     let processed = postprocess::process(&html, post)
         .with_context(|| format!("failed to post-process `{}`", job.url))?;
-    Ok(Page {
-        url: job.url.clone(),
-        path: output_path(&job.url),
-        html: processed.html,
-        links: processed.links,
-    })
+    let path = output_path(&job.url);
+    let staged = match staging {
+        Some(staging) => staging.stage(&path, processed.html.as_bytes())?,
+        None => false,
+    };
+    Ok(Page { url: job.url.clone(), path, links: processed.links, staged })
 }
 
 /// The whole context of one page.

@@ -5,7 +5,7 @@
 //! stays in place. Fatal problems (unreadable `site.toml`, missing theme, template syntax error)
 //! return `Err` at once. [`Session`] keeps the loaded state so `watch` can rebuild from it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::feeds;
 use crate::load::{self, Failure, LoadedArticle, SectionIndex};
 use crate::model::{self, Site};
-use crate::output::{self, OutputFile, WriteStats};
+use crate::output::{Staging, WriteStats};
 use crate::render::{self, Job, Page, TemplateTimings};
 use crate::signature::{self, Signatures};
 use crate::sync;
@@ -66,6 +66,23 @@ pub struct StageTimings {
     pub write: Duration,
     /// Per template: total render time summed over threads, and calls.
     pub per_template: TemplateTimings,
+}
+
+/// How much of the output folder a run brings up to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Everything: static files too, and a sweep of files no longer produced.
+    Whole,
+    /// Only what the signatures say changed (watch updates).
+    Changes,
+}
+
+/// What a run produced, handed to `commit`.
+struct Outputs<'a> {
+    jobs: &'a [Job],
+    pages: &'a [Page],
+    generated: Vec<feeds::Generated>,
+    next: BTreeMap<String, u64>,
 }
 
 /// A link on a page to a path the site does not have.
@@ -197,8 +214,22 @@ impl Session {
         Ok(())
     }
 
-    /// Renders everything from the in-memory state and, in build mode, writes what changed.
+    /// Renders from the in-memory state and, in build mode, brings the whole output folder up
+    /// to date: pages whose signature changed (every page the first time), static files, and
+    /// a sweep of files no longer produced.
     pub fn rebuild(&mut self) -> Report {
+        self.run(Scope::Whole)
+    }
+
+    /// Rebuilds from memory after [`Session::reload_files`] or [`Session::reload_templates`]:
+    /// renders only the pages whose signature changed, regenerates feeds, sitemap and search
+    /// index, and removes the files of pages that are gone. On any failure nothing is written
+    /// and the next update starts again from the last good state.
+    pub fn update(&mut self) -> Report {
+        self.run(Scope::Changes)
+    }
+
+    fn run(&mut self, scope: Scope) -> Report {
         let started = Instant::now();
         let mut report = Report {
             output_dir: self.config.output_dir.clone(),
@@ -210,21 +241,36 @@ impl Session {
         let loaded = load::Loaded { articles, section_indexes: indexes };
         let (site, mut clashes) = model::build_site(&self.config, loaded);
         failures.append(&mut clashes);
+        fill_counts(&mut report, &site);
+        let shared = render::share(&site, &self.config);
+        let jobs = render::plan(&site, &self.config, &self.templates);
+        let next = signature_map(&jobs, &site, &self.config, &shared, &self.templates);
+        let todo = self.jobs_to_render(&jobs, &next, scope);
         report.timings.model = stage.elapsed();
-        let (pages, generated, signatures) = self.render_site(&site, &mut report, &mut failures);
-        report.broken_links = self.check_links(&pages, &generated, &mut report.timings);
-        fill_counts(&mut report, &site, pages.len());
-        if failures.is_empty() && self.options.mode == Mode::Build {
+        let staging = self.open_staging(&mut failures);
+        let stage = Instant::now();
+        let (results, per_template) = render::render_all(
+            &todo,
+            &site,
+            &self.config,
+            &shared,
+            &self.templates,
+            staging.as_ref(),
+        );
+        report.timings.render = stage.elapsed();
+        report.timings.per_template = per_template;
+        let pages = collect_pages(&todo, results, &mut failures);
+        report.pages = pages.len();
+        let stage = Instant::now();
+        let generated = feeds::generate(&site, &self.config);
+        report.timings.feeds = stage.elapsed();
+        report.broken_links = self.check_links(&pages, &jobs, &generated, &mut report.timings);
+        if let (true, Some(staging)) = (failures.is_empty(), staging) {
             let stage = Instant::now();
-            let generated_paths = generated.iter().map(|g| g.path.to_owned()).collect();
-            match self.write(pages, generated) {
-                Ok(stats) => {
-                    report.written = stats;
-                    self.signatures = Signatures { pages: signatures, generated: generated_paths };
-                }
-                Err(error) => {
-                    failures.push(Failure { path: self.config.output_dir.clone(), error })
-                }
+            let outputs = Outputs { jobs: &jobs, pages: &pages, generated, next };
+            match self.commit(staging, scope, outputs) {
+                Ok(stats) => report.written = stats,
+                Err(error) => failures.push(Failure { path: report.output_dir.clone(), error }),
             }
             report.timings.write = stage.elapsed();
         }
@@ -254,102 +300,72 @@ impl Session {
         (articles, indexes, failures)
     }
 
-    fn render_site(
-        &self,
-        site: &Site,
-        report: &mut Report,
-        failures: &mut Vec<Failure>,
-    ) -> (Vec<Page>, Vec<feeds::Generated>, BTreeMap<String, u64>) {
-        let stage = Instant::now();
-        let shared = render::share(site, &self.config);
-        let jobs = render::plan(site, &self.config, &self.templates);
-        let (results, per_template) =
-            render::render_all(&jobs, site, &self.config, &shared, &self.templates);
-        report.timings.render = stage.elapsed();
-        report.timings.per_template = per_template;
-        let pages = collect_pages(&jobs, results, failures);
-        let stage = Instant::now();
-        let generated = feeds::generate(site, &self.config);
-        report.timings.feeds = stage.elapsed();
-        let signatures = if self.options.mode == Mode::Build {
-            signature_map(&jobs, site, &self.config, &shared, &self.templates)
-        } else {
-            BTreeMap::new()
-        };
-        (pages, generated, signatures)
+    /// Every page in check mode; else the pages whose signature differs from what was last
+    /// written, plus (for a whole build) pages whose file has gone missing from the output.
+    fn jobs_to_render(&self, jobs: &[Job], next: &BTreeMap<String, u64>, scope: Scope) -> Vec<Job> {
+        if self.options.mode == Mode::Check {
+            return jobs.to_vec();
+        }
+        let known = &self.signatures.pages;
+        let out = &self.config.output_dir;
+        jobs.iter()
+            .filter(|job| {
+                known.get(&job.url) != next.get(&job.url)
+                    || (scope == Scope::Whole && !out.join(render::output_path(&job.url)).is_file())
+            })
+            .cloned()
+            .collect()
     }
 
-    /// Rebuilds from memory after [`Session::reload_files`] or [`Session::reload_templates`]:
-    /// renders only the pages whose signature changed (all of them the first time), writes
-    /// those that differ, regenerates feeds, sitemap and search index, and removes the files
-    /// of pages that are gone. On any failure nothing is written and the next update starts
-    /// again from the last good state.
-    pub fn update(&mut self) -> Report {
-        let started = Instant::now();
-        let mut report = Report { output_dir: self.config.output_dir.clone(), ..Report::default() };
-        let (articles, indexes, mut failures) = self.collect_loaded();
-        let loaded = load::Loaded { articles, section_indexes: indexes };
-        let (site, mut clashes) = model::build_site(&self.config, loaded);
-        failures.append(&mut clashes);
-        report.timings.model = started.elapsed();
-        fill_counts(&mut report, &site, 0);
-        if failures.is_empty() {
-            let stage = Instant::now();
-            let (pages, next) = self.render_changed(&site, &mut failures);
-            report.timings.render = stage.elapsed();
-            report.pages = pages.len();
-            if failures.is_empty() {
-                let stage = Instant::now();
-                match self.write_changed(&site, pages, next) {
-                    Ok(stats) => report.written = stats,
-                    Err(error) => failures.push(Failure { path: report.output_dir.clone(), error }),
-                }
-                report.timings.write = stage.elapsed();
+    fn open_staging(&self, failures: &mut Vec<Failure>) -> Option<Staging> {
+        if self.options.mode == Mode::Check {
+            return None;
+        }
+        match Staging::new(&self.config.output_dir, &self.static_dirs()) {
+            Ok(staging) => Some(staging),
+            Err(error) => {
+                failures.push(Failure { path: self.config.output_dir.clone(), error });
+                None
             }
         }
-        report.failures = failures;
-        report.elapsed = started.elapsed();
-        report
     }
 
-    /// Renders the jobs whose signature differs from the last write; returns them and the new
-    /// signatures of every page.
-    fn render_changed(
-        &self,
-        site: &Site,
-        failures: &mut Vec<Failure>,
-    ) -> (Vec<Page>, BTreeMap<String, u64>) {
-        let shared = render::share(site, &self.config);
-        let jobs = render::plan(site, &self.config, &self.templates);
-        let next = signature_map(&jobs, site, &self.config, &shared, &self.templates);
-        let changed: Vec<Job> = jobs
-            .into_iter()
-            .filter(|job| self.signatures.pages.get(&job.url) != next.get(&job.url))
-            .collect();
-        let (results, _) =
-            render::render_all(&changed, site, &self.config, &shared, &self.templates);
-        (collect_pages(&changed, results, failures), next)
-    }
-
-    /// Writes re-rendered pages and the generated files, removes vanished pages, and keeps the
-    /// new signatures.
-    fn write_changed(
+    /// Stages the generated files, moves everything staged into the output folder, removes
+    /// what is gone, and remembers the signatures of what is now on disk.
+    fn commit(
         &mut self,
-        site: &Site,
-        pages: Vec<Page>,
-        next: BTreeMap<String, u64>,
+        staging: Staging,
+        scope: Scope,
+        outputs: Outputs<'_>,
     ) -> Result<WriteStats> {
-        let out = self.config.output_dir.clone();
-        let generated = feeds::generate(site, &self.config);
-        let generated_paths: std::collections::BTreeSet<String> =
+        let Outputs { jobs, pages, generated, next } = outputs;
+        let mut staged: Vec<String> =
+            pages.iter().filter(|p| p.staged).map(|p| p.path.clone()).collect();
+        for file in &generated {
+            if staging.stage(file.path, file.text.as_bytes())? {
+                staged.push(file.path.to_owned());
+            }
+        }
+        let generated_paths: BTreeSet<String> =
             generated.iter().map(|g| g.path.to_owned()).collect();
-        let mut stats = WriteStats::default();
-        sync::write_files(&out, &output_files(pages, generated), &mut stats)?;
-        let gone_pages = self.signatures.pages.keys().filter(|url| !next.contains_key(*url));
-        let gone_pages = gone_pages.map(|url| render::output_path(url));
-        let gone_files = self.signatures.generated.difference(&generated_paths).cloned();
-        for path in gone_pages.chain(gone_files).collect::<Vec<_>>() {
-            stats.removed += usize::from(sync::remove(&out, &path)?);
+        let mut stats = match scope {
+            Scope::Whole => {
+                let mut produced: Vec<String> =
+                    jobs.iter().map(|j| render::output_path(&j.url)).collect();
+                produced.extend(generated_paths.iter().cloned());
+                staging.commit(&produced, &staged, &self.static_dirs())?
+            }
+            Scope::Changes => {
+                let gone_pages =
+                    self.signatures.pages.keys().filter(|url| !next.contains_key(*url));
+                let mut removed: Vec<String> =
+                    gone_pages.map(|url| render::output_path(url)).collect();
+                removed.extend(self.signatures.generated.difference(&generated_paths).cloned());
+                staging.commit_changes(&staged, &removed)?
+            }
+        };
+        if scope == Scope::Changes {
+            stats.unchanged = pages.len() + generated.len() - staged.len();
         }
         self.signatures = Signatures { pages: next, generated: generated_paths };
         Ok(stats)
@@ -373,14 +389,16 @@ impl Session {
         vec![self.config.theme_dir.join("static"), self.config.static_dir.clone()]
     }
 
+    /// Links on the rendered pages that name no page, generated file or static file.
     fn check_links(
         &self,
         pages: &[Page],
+        jobs: &[Job],
         generated: &[feeds::Generated],
         timings: &mut StageTimings,
     ) -> Vec<BrokenLink> {
         let stage = Instant::now();
-        let mut known: HashSet<String> = pages.iter().map(|p| p.path.clone()).collect();
+        let mut known: HashSet<String> = jobs.iter().map(|j| render::output_path(&j.url)).collect();
         known.extend(generated.iter().map(|g| g.path.to_owned()));
         for dir in self.static_dirs() {
             known.extend(static_files(&dir));
@@ -396,24 +414,6 @@ impl Session {
         timings.links = stage.elapsed();
         broken
     }
-
-    fn write(&self, pages: Vec<Page>, generated: Vec<feeds::Generated>) -> Result<WriteStats> {
-        let files = output_files(pages, generated);
-        output::write_site(&self.config.output_dir, &files, &self.static_dirs())
-    }
-}
-
-fn output_files(pages: Vec<Page>, generated: Vec<feeds::Generated>) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = pages
-        .into_iter()
-        .map(|p| OutputFile { path: p.path, bytes: p.html.into_bytes() })
-        .collect();
-    files.extend(
-        generated
-            .into_iter()
-            .map(|g| OutputFile { path: g.path.to_owned(), bytes: g.text.into_bytes() }),
-    );
-    files
 }
 
 /// Keeps the rendered pages; each distinct render error becomes one failure.
@@ -448,8 +448,7 @@ fn signature_map(
     jobs.iter().map(|job| job.url.clone()).zip(signatures).collect()
 }
 
-fn fill_counts(report: &mut Report, site: &Site, pages: usize) {
-    report.pages = pages;
+fn fill_counts(report: &mut Report, site: &Site) {
     report.articles = site.articles.len();
     report.sections = site.sections.len();
     report.issues = site.issues.len();

@@ -9,23 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use crate::output::{OutputFile, WriteStats};
-
-/// Writes `files` under `out_dir`, skipping those whose bytes are already there.
-pub(crate) fn write_files(
-    out_dir: &Path,
-    files: &[OutputFile],
-    stats: &mut WriteStats,
-) -> Result<()> {
-    for file in files {
-        if write_if_changed(&out_dir.join(&file.path), &file.bytes)? {
-            stats.written += 1;
-        } else {
-            stats.unchanged += 1;
-        }
-    }
-    Ok(())
-}
+use crate::output::WriteStats;
 
 /// Writes `bytes` to `path` (through a temporary file and a rename, so a reader never sees
 /// half a page) unless the file already holds them. True if it wrote.

@@ -1,9 +1,9 @@
-//! The only writer to the output folder: writes the rendered files whose bytes changed, copies
-//! static files (theme first, then site; later folders win), and removes what this build no
-//! longer produces.
+//! The only writer to the output folder: pages are staged beside it while they render
+//! ([`Staging`]), then moved in; static files are copied (theme first, then site; later
+//! folders win), and what this build no longer produces is removed.
 //!
-//! It is called once, after every page has rendered, so a failed build never touches the
-//! output. It does not render, post-process or decide URLs: it takes finished bytes and
+//! Nothing reaches the output folder before every page has rendered, so a failed build never
+//! touches it. It does not render, post-process or decide URLs: it takes finished bytes and
 //! relative paths. It refuses output folders that look like a mistake (`/`, the home folder, a
 //! site root, a folder holding a static source) because it deletes files there.
 
@@ -15,16 +15,7 @@ use rayon::prelude::*;
 
 use crate::fs;
 
-/// One finished file of the site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct OutputFile {
-    /// Relative to the output folder, `/` separators: `2024/05/24/slug/index.html`, `atom.xml`.
-    pub path: String,
-    /// The file's contents.
-    pub bytes: Vec<u8>,
-}
-
-/// What [`write_site`] did, for the build report.
+/// What a build wrote, for its report.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteStats {
     /// Generated files written because they were new or changed.
@@ -43,26 +34,6 @@ pub(crate) use staging::Staging;
 
 /// Static files that win, by path relative to the output folder, with their source.
 type StaticPlan = BTreeMap<PathBuf, PathBuf>;
-
-/// Writes the site into `out_dir`: changed generated files, changed winning static files
-/// (`static_dirs` in order, theme's first; missing folders are skipped), then removes stale
-/// files and the empty folders they leave. Top-level entries whose name starts with `.`
-/// (`.git`) are never touched.
-pub(crate) fn write_site(
-    out_dir: &Path,
-    files: &[OutputFile],
-    static_dirs: &[PathBuf],
-) -> Result<WriteStats> {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    check_out_dir(out_dir, static_dirs, home.as_deref())?;
-    let pages = page_paths(files)?;
-    let statics = plan_static(static_dirs, &pages)?;
-    fs::create_dir_all(out_dir)?;
-    let written = write_pages(out_dir, files)?;
-    let static_copied = copy_static(out_dir, &statics)?;
-    let removed = remove_stale(out_dir, &pages, &statics)?;
-    Ok(WriteStats { written, unchanged: files.len() - written, removed, static_copied })
-}
 
 /// Refuses output folders where cleaning up would destroy something that is not output.
 fn check_out_dir(out_dir: &Path, static_dirs: &[PathBuf], home: Option<&Path>) -> Result<()> {
@@ -94,17 +65,6 @@ fn resolve(path: &Path) -> PathBuf {
     path.canonicalize()
         .or_else(|_| std::path::absolute(path))
         .unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// The generated files' paths, validated: relative, no `..`, each produced once.
-fn page_paths(files: &[OutputFile]) -> Result<BTreeSet<PathBuf>> {
-    let mut paths = BTreeSet::new();
-    for file in files {
-        if !paths.insert(checked_path(&file.path)?) {
-            bail!("two generated files share the output path `{}`", file.path);
-        }
-    }
-    Ok(paths)
 }
 
 /// `path` as a relative `PathBuf`, or an error if it could escape or clobber the folder.
@@ -142,14 +102,6 @@ fn plan_static(static_dirs: &[PathBuf], pages: &BTreeSet<PathBuf>) -> Result<Sta
         !clash
     });
     Ok(plan)
-}
-
-/// Writes the generated files whose bytes changed, in parallel; returns how many it wrote.
-fn write_pages(out_dir: &Path, files: &[OutputFile]) -> Result<usize> {
-    files
-        .par_iter()
-        .map(|file| fs::write_if_changed(&out_dir.join(&file.path), &file.bytes).map(usize::from))
-        .try_reduce(|| 0, |a, b| Ok(a + b))
 }
 
 /// Copies the winning static files whose bytes changed, in parallel; returns how many.
@@ -203,6 +155,29 @@ mod tests {
     use std::time::{Instant, SystemTime};
 
     use super::*;
+
+    /// One finished file of the site.
+    struct OutputFile {
+        path: String,
+        bytes: Vec<u8>,
+    }
+
+    /// The whole-site write as a build does it: stage every file, then commit.
+    fn write_site(
+        out_dir: &Path,
+        files: &[OutputFile],
+        static_dirs: &[PathBuf],
+    ) -> Result<WriteStats> {
+        let staging = Staging::new(out_dir, static_dirs)?;
+        let mut staged = Vec::new();
+        for file in files {
+            if staging.stage(&file.path, &file.bytes)? {
+                staged.push(file.path.clone());
+            }
+        }
+        let produced: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+        staging.commit(&produced, &staged, static_dirs)
+    }
 
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile { path: path.to_owned(), bytes: text.as_bytes().to_vec() }

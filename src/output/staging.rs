@@ -66,6 +66,26 @@ impl Staging {
         let written = staged.len();
         Ok(WriteStats { written, unchanged: produced.len() - written, removed, static_copied })
     }
+
+    /// Moves the staged pages into the output folder and removes the files in `removed`
+    /// (pages and generated files that no longer exist), without sweeping the rest: for
+    /// incremental updates, which know exactly what changed.
+    pub(crate) fn commit_changes(
+        mut self,
+        staged: &[String],
+        removed: &[String],
+    ) -> Result<WriteStats> {
+        for path in staged {
+            fs::rename(&self.dir.join(path), &self.out_dir.join(path))?;
+        }
+        let mut gone = 0;
+        for path in removed {
+            gone += usize::from(crate::sync::remove(&self.out_dir, path)?);
+        }
+        fs::remove_dir_all(&self.dir)?;
+        self.committed = true;
+        Ok(WriteStats { written: staged.len(), removed: gone, ..WriteStats::default() })
+    }
 }
 
 impl Drop for Staging {
