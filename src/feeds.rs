@@ -32,6 +32,17 @@ pub(crate) fn generate(site: &Site, config: &Config) -> Vec<Generated> {
     files
 }
 
+/// The paths [`generate`] will produce for this configuration.
+pub(crate) fn paths(config: &Config) -> Vec<&'static str> {
+    let wanted = [
+        (config.feeds, "atom.xml"),
+        (config.sitemap, "sitemap.xml"),
+        (true, "robots.txt"),
+        (config.search, "search.json"),
+    ];
+    wanted.into_iter().filter(|(on, _)| *on).map(|(_, path)| path).collect()
+}
+
 /// Absolute URL of a root-relative path (falls back to the path when `base_url` has no host).
 fn absolute(config: &Config, url: &str) -> String {
     crate::templates::make_url(url, true, &config.base_url, &config.base_path)

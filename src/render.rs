@@ -5,7 +5,7 @@
 //! in [`Shared`]; a page's context borrows those by cloning only the few entries it shows.
 //! This module reads no files and writes none: it returns [`Page`]s for `output`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -58,8 +58,8 @@ pub struct Page {
     pub url: String,
     /// Path under the output folder, `/`-separated.
     pub path: String,
-    /// Internal links found on it (root-relative), for the link checker.
-    pub links: Vec<String>,
+    /// Internal links on it that name no page or file of the site.
+    pub broken_links: Vec<String>,
     /// Whether its bytes differed from the output folder's and were staged.
     pub staged: bool,
 }
@@ -202,25 +202,30 @@ fn summary(article: &Article, site: &Site, sections: &[Value], authors: &[Value]
     })
 }
 
+/// Everything rendering a page reads: the site, its shared values, the templates, where
+/// pages go (`staging`, absent in check mode) and which output paths exist (`known`, for the
+/// link checker).
+pub(crate) struct Env<'a> {
+    pub(crate) site: &'a Site,
+    pub(crate) config: &'a Config,
+    pub(crate) shared: &'a Shared,
+    pub(crate) templates: &'a Templates,
+    pub(crate) staging: Option<&'a Staging>,
+    pub(crate) known: &'a HashSet<String>,
+}
+
 /// Renders and post-processes every job in parallel. Results keep the jobs' order.
-pub(crate) fn render_all(
-    jobs: &[Job],
-    site: &Site,
-    config: &Config,
-    shared: &Shared,
-    templates: &Templates,
-    staging: Option<&Staging>,
-) -> (Vec<Result<Page>>, TemplateTimings) {
+pub(crate) fn render_all(jobs: &[Job], env: &Env<'_>) -> (Vec<Result<Page>>, TemplateTimings) {
     let post = PostOptions {
-        base_path: &config.base_path,
-        site_origin: config.origin(),
+        base_path: &env.config.base_path,
+        site_origin: env.config.origin(),
         heading_anchors: true,
     };
     let results: Vec<(Result<Page>, &'static str, Duration)> = jobs
         .par_iter()
         .map(|job| {
             let start = Instant::now();
-            let page = render_one(job, site, config, shared, templates, &post, staging);
+            let page = render_one(job, env, &post);
             (page, job.template, start.elapsed())
         })
         .collect();
@@ -237,26 +242,29 @@ pub(crate) fn render_all(
     (pages, timings)
 }
 
-fn render_one(
-    job: &Job,
-    site: &Site,
-    config: &Config,
-    shared: &Shared,
-    templates: &Templates,
-    post: &PostOptions<'_>,
-    staging: Option<&Staging>,
-) -> Result<Page> {
-    let context = context_for(job, site, config, shared, templates);
+fn render_one(job: &Job, env: &Env<'_>, post: &PostOptions<'_>) -> Result<Page> {
+    let context = context_for(job, env.site, env.config, env.shared, env.templates);
     let context = tera::Context::from_value(context).context("page context is not an object")?;
-    let html = templates.render(config, job.template, &context)?;
+    let html = env.templates.render(env.config, job.template, &context)?;
     let processed = postprocess::process(&html, post)
         .with_context(|| format!("failed to post-process `{}`", job.url))?;
     let path = output_path(&job.url);
-    let staged = match staging {
+    let staged = match env.staging {
         Some(staging) => staging.stage(&path, processed.html.as_bytes())?,
         None => false,
     };
-    Ok(Page { url: job.url.clone(), path, links: processed.links, staged })
+    let broken =
+        processed.links.into_iter().filter(|link| !link_resolves(env.known, link)).collect();
+    Ok(Page { url: job.url.clone(), path, broken_links: broken, staged })
+}
+
+/// Whether a root-relative link names a produced file (`/a/` → `a/index.html`; `/a` also).
+pub(crate) fn link_resolves(known: &HashSet<String>, link: &str) -> bool {
+    if known.contains(&output_path(link)) {
+        return true;
+    }
+    let as_dir = format!("{}/index.html", link.trim_matches('/'));
+    known.contains(&as_dir)
 }
 
 /// The whole context of one page.

@@ -52,16 +52,15 @@ pub struct StageTimings {
     pub walk: Duration,
     /// Reading, front matter and Markdown, in parallel (wall time).
     pub load: Duration,
-    /// Assembling issues, sections and authors.
+    /// Assembling issues, sections and authors, planning pages and their signatures.
     pub model: Duration,
     /// Loading templates.
     pub templates: Duration,
-    /// Rendering and post-processing every page, in parallel (wall time).
+    /// Rendering, post-processing, link checking and staging every page, in parallel (wall
+    /// time).
     pub render: Duration,
     /// Feeds, sitemap, search index.
     pub feeds: Duration,
-    /// Checking internal links.
-    pub links: Duration,
     /// Writing the output folder.
     pub write: Duration,
     /// Per template: total render time summed over threads, and calls.
@@ -248,15 +247,17 @@ impl Session {
         let todo = self.jobs_to_render(&jobs, &next, scope);
         report.timings.model = stage.elapsed();
         let staging = self.open_staging(&mut failures);
+        let known = self.known_paths(&jobs);
         let stage = Instant::now();
-        let (results, per_template) = render::render_all(
-            &todo,
-            &site,
-            &self.config,
-            &shared,
-            &self.templates,
-            staging.as_ref(),
-        );
+        let env = render::Env {
+            site: &site,
+            config: &self.config,
+            shared: &shared,
+            templates: &self.templates,
+            staging: staging.as_ref(),
+            known: &known,
+        };
+        let (results, per_template) = render::render_all(&todo, &env);
         report.timings.render = stage.elapsed();
         report.timings.per_template = per_template;
         let pages = collect_pages(&todo, results, &mut failures);
@@ -264,7 +265,7 @@ impl Session {
         let stage = Instant::now();
         let generated = feeds::generate(&site, &self.config);
         report.timings.feeds = stage.elapsed();
-        report.broken_links = self.check_links(&pages, &jobs, &generated, &mut report.timings);
+        report.broken_links = broken_links(&pages);
         if let (true, Some(staging)) = (failures.is_empty(), staging) {
             let stage = Instant::now();
             let outputs = Outputs { jobs: &jobs, pages: &pages, generated, next };
@@ -389,31 +390,26 @@ impl Session {
         vec![self.config.theme_dir.join("static"), self.config.static_dir.clone()]
     }
 
-    /// Links on the rendered pages that name no page, generated file or static file.
-    fn check_links(
-        &self,
-        pages: &[Page],
-        jobs: &[Job],
-        generated: &[feeds::Generated],
-        timings: &mut StageTimings,
-    ) -> Vec<BrokenLink> {
-        let stage = Instant::now();
+    /// Every output path this run produces: pages, generated files and static files, so each
+    /// page's links are checked as it renders.
+    fn known_paths(&self, jobs: &[Job]) -> HashSet<String> {
         let mut known: HashSet<String> = jobs.iter().map(|j| render::output_path(&j.url)).collect();
-        known.extend(generated.iter().map(|g| g.path.to_owned()));
+        known.extend(feeds::paths(&self.config).into_iter().map(str::to_owned));
         for dir in self.static_dirs() {
             known.extend(static_files(&dir));
         }
-        let mut broken = Vec::new();
-        for page in pages {
-            for link in &page.links {
-                if !link_resolves(&known, link) {
-                    broken.push(BrokenLink { page: page.url.clone(), target: link.clone() });
-                }
-            }
-        }
-        timings.links = stage.elapsed();
-        broken
+        known
     }
+}
+
+fn broken_links(pages: &[Page]) -> Vec<BrokenLink> {
+    pages
+        .iter()
+        .flat_map(|page| {
+            let target = page.broken_links.iter();
+            target.map(|t| BrokenLink { page: page.url.clone(), target: t.clone() })
+        })
+        .collect()
 }
 
 /// Keeps the rendered pages; each distinct render error becomes one failure.
@@ -474,16 +470,6 @@ fn static_files(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Whether a root-relative link names a produced file (`/a/` → `a/index.html`; `/a` also).
-fn link_resolves(known: &HashSet<String>, link: &str) -> bool {
-    let path = render::output_path(link);
-    if known.contains(&path) {
-        return true;
-    }
-    let as_dir = format!("{}/index.html", link.trim_matches('/'));
-    known.contains(&as_dir)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,10 +478,10 @@ mod tests {
     fn links_resolve_to_pages_and_files() {
         let known: HashSet<String> =
             ["a/index.html", "style.css", "index.html"].map(String::from).into();
-        assert!(link_resolves(&known, "/a/"));
-        assert!(link_resolves(&known, "/a"));
-        assert!(link_resolves(&known, "/style.css"));
-        assert!(link_resolves(&known, "/"));
-        assert!(!link_resolves(&known, "/b/"));
+        assert!(render::link_resolves(&known, "/a/"));
+        assert!(render::link_resolves(&known, "/a"));
+        assert!(render::link_resolves(&known, "/style.css"));
+        assert!(render::link_resolves(&known, "/"));
+        assert!(!render::link_resolves(&known, "/b/"));
     }
 }

@@ -14,11 +14,10 @@ pub fn format(report: &Report) -> String {
     let stages = [
         ("walk content/", t.walk),
         ("load + parse + markdown", t.load),
-        ("model (issues, sections)", t.model),
+        ("model + page plan", t.model),
         ("load templates", t.templates),
-        ("render + post-process", t.render),
+        ("render + post + stage", t.render),
         ("feeds, sitemap, search", t.feeds),
-        ("check links", t.links),
         ("write output", t.write),
     ];
     for (name, took) in stages {
