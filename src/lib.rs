@@ -13,6 +13,7 @@
 //! * `output` is the only writer to the output folder: it writes changed files only.
 //! * [`site`] runs the stages and reports every bad file at once.
 
+pub(crate) mod cache;
 pub mod config;
 pub(crate) mod feeds;
 pub(crate) mod front_matter;

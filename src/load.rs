@@ -11,7 +11,9 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result, anyhow, bail};
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
+use crate::cache::Entry;
 use crate::config::Config;
 use crate::front_matter::{self, ArticleMeta, Parts};
 use crate::markdown;
@@ -26,7 +28,7 @@ pub struct Failure {
 }
 
 /// One article file, read, validated and rendered to an HTML fragment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct LoadedArticle {
     /// Relative to the site root, e.g. `content/2024-05-24/01-x.md`.
     pub(crate) path: PathBuf,
@@ -60,7 +62,7 @@ pub(crate) struct LoadedArticle {
 }
 
 /// A section's `_index.md`: the folder name is the slug, its `title` the section's name.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct SectionIndex {
     pub(crate) slug: String,
     pub(crate) title: String,
@@ -110,20 +112,34 @@ fn is_hidden(path: &Path, base: &Path) -> bool {
 
 /// Reads and parses every file in parallel. Errors are kept as text, per file, so a later
 /// rebuild can report them again without re-reading.
+/// A file whose stamp matches its entry in `previous` (the build cache) is not read again.
 pub(crate) fn load_files(
     config: &Config,
     files: &[PathBuf],
-) -> BTreeMap<PathBuf, Result<Item, String>> {
+    previous: &BTreeMap<PathBuf, Entry>,
+) -> BTreeMap<PathBuf, Entry> {
     files
         .par_iter()
-        .map(|path| (path.clone(), load_file(config, path).map_err(|e| format!("{e:#}"))))
+        .map(|path| (path.clone(), load_entry(config, path, previous.get(path))))
         .collect::<Vec<_>>()
         .into_iter()
         .collect()
 }
 
+/// Loads one file with its stamp, reusing `previous` when the file has not changed.
+pub(crate) fn load_entry(config: &Config, path: &Path, previous: Option<&Entry>) -> Entry {
+    let stamp = crate::cache::stamp(&config.root.join(path));
+    match (stamp, previous) {
+        (Some(stamp), Some((known, item))) if stamp == *known => (stamp, item.clone()),
+        _ => {
+            let item = load_file(config, path).map_err(|e| format!("{e:#}"));
+            (stamp.unwrap_or_default(), item)
+        }
+    }
+}
+
 /// What one content file turned out to be.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Item {
     Article(Arc<LoadedArticle>),
     Section(SectionIndex),

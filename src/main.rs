@@ -36,6 +36,9 @@ enum Command {
         /// Print the time spent per stage and per template.
         #[arg(long)]
         timings: bool,
+        /// Ignore and rebuild the persistent build cache (.broadsheet-cache/).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Do everything build does but writing; also fails on broken internal links.
     Check {
@@ -137,8 +140,9 @@ fn run(cli: Cli) -> Result<bool> {
             Ok(true)
         }
         Command::Split(args) => split(args),
-        Command::Build { site, output_dir, timings } => {
-            let options = build_options(&site, output_dir, Mode::Build);
+        Command::Build { site, output_dir, timings, no_cache } => {
+            let mut options = build_options(&site, output_dir, Mode::Build);
+            options.cache = !no_cache;
             build(&site.root, &options, timings)
         }
         Command::Check { site } => {
@@ -150,7 +154,13 @@ fn run(cli: Cli) -> Result<bool> {
 }
 
 fn build_options(site: &SiteArgs, output_dir: Option<PathBuf>, mode: Mode) -> BuildOptions {
-    BuildOptions { output_dir, base_url: site.base_url.clone(), drafts: site.drafts, mode }
+    BuildOptions {
+        output_dir,
+        base_url: site.base_url.clone(),
+        drafts: site.drafts,
+        mode,
+        cache: false,
+    }
 }
 
 fn build(root: &Path, options: &BuildOptions, timings: bool) -> Result<bool> {

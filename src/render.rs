@@ -552,10 +552,11 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch");
         let config = Config::load(&root).unwrap();
         let templates = Templates::load(&config).unwrap();
-        let files = crate::load::load_files(&config, &crate::load::list_content(&config).unwrap());
+        let paths = crate::load::list_content(&config).unwrap();
+        let files = crate::load::load_files(&config, &paths, &Default::default());
         let articles = files
             .into_values()
-            .filter_map(|item| match item {
+            .filter_map(|(_, item)| match item {
                 Ok(crate::load::Item::Article(a)) => Some(a),
                 _ => None,
             })

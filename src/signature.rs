@@ -26,7 +26,7 @@ use crate::templates::Templates;
 const RECENT_ISSUES: usize = 10;
 
 /// The signatures of the last successful build: page URL → signature.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Signatures {
     /// Every page the build produced, by root-relative URL.
     pub(crate) pages: BTreeMap<String, u64>,

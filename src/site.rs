@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
 
+use crate::cache;
 use crate::config::Config;
 use crate::feeds;
 use crate::load::{self, Failure, LoadedArticle, SectionIndex};
@@ -33,6 +34,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// `Check` does everything but writing, and treats broken links as errors.
     pub mode: Mode,
+    /// Reuse and update the persistent build cache (`.broadsheet-cache/`).
+    pub cache: bool,
 }
 
 /// Build or check.
@@ -153,8 +156,10 @@ pub struct Session {
     /// How this session builds.
     pub options: BuildOptions,
     templates: Templates,
-    files: BTreeMap<PathBuf, Result<load::Item, String>>,
+    files: BTreeMap<PathBuf, cache::Entry>,
     timings: StageTimings,
+    /// The build cache's segments as last saved (see `cache::save`).
+    cache_keys: BTreeMap<String, u64>,
     /// Signatures of the pages last written; empty until the first successful write.
     signatures: Signatures,
 }
@@ -170,10 +175,14 @@ impl Session {
         let paths = load::list_content(&config)?;
         timings.walk = started.elapsed();
         let started = Instant::now();
-        let files = load::load_files(&config, &paths);
+        let cache = if options.cache { cache::load(&config) } else { None };
+        let cache = cache.unwrap_or_default();
+        let files = load::load_files(&config, &paths, &cache.files);
         timings.load = started.elapsed();
-        let signatures = Signatures::default();
-        Ok(Session { config, options: options.clone(), templates, files, timings, signatures })
+        let cache_keys = cache.written().clone();
+        let signatures = cache.signatures;
+        let options = options.clone();
+        Ok(Session { config, options, templates, files, timings, signatures, cache_keys })
     }
 
     /// Reads the config, templates and content again (after a `site.toml` or theme change),
@@ -193,8 +202,8 @@ impl Session {
             let relative = path.strip_prefix(&self.config.root).unwrap_or(path).to_path_buf();
             let full = self.config.root.join(&relative);
             if full.is_file() {
-                let item = load::load_file(&self.config, &relative).map_err(|e| format!("{e:#}"));
-                self.files.insert(relative, item);
+                let entry = load::load_entry(&self.config, &relative, None);
+                self.files.insert(relative, entry);
             } else {
                 self.files.retain(|known, _| !known.starts_with(&relative));
                 if full.is_dir() {
@@ -287,7 +296,7 @@ impl Session {
         let mut articles = Vec::new();
         let mut indexes = Vec::new();
         let mut failures = Vec::new();
-        for (path, item) in &self.files {
+        for (path, (_, item)) in &self.files {
             match item {
                 Ok(load::Item::Article(a)) if a.draft && !self.options.drafts => {}
                 Ok(load::Item::Article(a)) => articles.push(Arc::clone(a)),
@@ -369,6 +378,13 @@ impl Session {
             stats.unchanged = pages.len() + generated.len() - staged.len();
         }
         self.signatures = Signatures { pages: next, generated: generated_paths };
+        if self.options.cache {
+            self.cache_keys =
+                cache::save(&self.config, &self.signatures, &self.files, &self.cache_keys)?;
+        } else {
+            // The output changed behind the cache's back: a later cached build must not trust it.
+            cache::clear(&self.config)?;
+        }
         Ok(stats)
     }
 

@@ -96,3 +96,35 @@ fn init_creates_a_site_that_builds() {
     assert!(build.success, "{}", build.stderr);
     assert!(target.join("public/index.html").is_file());
 }
+
+#[test]
+fn cached_rebuild_after_an_edit_equals_a_clean_build() {
+    let site = TempSite::new("basic");
+    assert!(site.run(&["build"]).success);
+    assert!(site.path(".broadsheet-cache/state.msgpack").is_file());
+    let article = "content/2024-05-24/02-economy.md";
+    let text = std::fs::read_to_string(site.path(article)).unwrap();
+    site.write(article, text.replace("正式上线", "正式上线运行"));
+    site.write(
+        "content/2024-05-23/04-new.md",
+        "---\ntitle: 新增的稿件\nsection: 经济\n---\n\n新稿件。\n",
+    );
+    std::fs::remove_file(site.path("content/2024-05-23/03-older.md")).unwrap();
+    let cached = site.run(&["build"]);
+    assert!(cached.success, "{}", cached.stderr);
+    let written: usize =
+        cached.stdout.split("wrote ").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
+    assert!(written < 20, "a cached build rewrites only what changed: {}", cached.stdout);
+    let clean = tempfile::tempdir().unwrap();
+    let run = site.run(&["build", "--no-cache", "--output-dir", clean.path().to_str().unwrap()]);
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(read_tree(&site.path("public")), read_tree(clean.path()));
+}
+
+#[test]
+fn a_build_without_the_cache_invalidates_it() {
+    let site = TempSite::new("basic");
+    assert!(site.run(&["build"]).success);
+    assert!(site.run(&["build", "--no-cache"]).success);
+    assert!(!site.path(".broadsheet-cache").exists());
+}

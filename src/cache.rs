@@ -1,0 +1,178 @@
+//! The persistent build cache: what the last successful `build` read and wrote, so the next
+//! one re-parses only changed files and re-renders only pages whose signature changed.
+//!
+//! Stored in `<root>/.broadsheet-cache/`: `state.msgpack` (signatures) and one segment per
+//! content folder under `content/`, as MessagePack via rmp-serde (compact, fast, and able to
+//! hold front matter's free-form `extra` values). The cache is only ever an
+//! optimisation: a missing, unreadable or foreign cache (other broadsheet version, output
+//! folder or configuration) is ignored, and a stale signature only causes a re-render whose
+//! bytes are compared with the output anyway. It does not decide what a build produces.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::load::Item;
+use crate::signature::{Signatures, hash_of};
+
+/// Bumped whenever the cache's layout or the meaning of its contents changes.
+const FORMAT: u32 = 1;
+/// Folder (under the site root) of the cache, its header file and its folder of segments.
+const DIR: &str = ".broadsheet-cache";
+const STATE: &str = "state.msgpack";
+const SEGMENTS: &str = "content";
+
+/// When a file was last modified and how long it is: if both match, its parse is reused.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub(crate) struct Stamp {
+    secs: u64,
+    nanos: u32,
+    len: u64,
+}
+
+/// The stamp of the file at `path`, if it can be read.
+pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    Some(Stamp { secs: modified.as_secs(), nanos: modified.subsec_nanos(), len: meta.len() })
+}
+
+/// A content file as last loaded: its stamp and what it parsed to (or its error).
+pub(crate) type Entry = (Stamp, Result<Item, String>);
+
+/// The header of the cache: whose it is, and the signatures of the pages in the output folder.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
+    format: u32,
+    version: String,
+    output_dir: PathBuf,
+    config_key: u64,
+    signatures: Signatures,
+}
+
+/// The loaded content files of one content folder. The cache is split by folder so that an
+/// edit rewrites one segment, not the whole archive's.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Segment {
+    files: BTreeMap<PathBuf, Entry>,
+}
+
+/// What the last successful build left behind.
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    /// Signatures of the pages now in the output folder.
+    pub(crate) signatures: Signatures,
+    /// Every content file, by path relative to the site root.
+    pub(crate) files: BTreeMap<PathBuf, Entry>,
+    /// Per segment file name, the stamps it held, to skip rewriting unchanged segments.
+    written: BTreeMap<String, u64>,
+}
+
+impl Cache {
+    /// The segment keys as loaded, handed back to [`save`] so unchanged segments are skipped.
+    pub(crate) fn written(&self) -> &BTreeMap<String, u64> {
+        &self.written
+    }
+}
+
+fn dir(config: &Config) -> PathBuf {
+    config.root.join(DIR)
+}
+
+/// What identifies a cache as this build's: version, output folder and configuration.
+fn config_key(config: &Config) -> u64 {
+    hash_of(&format!("{config:?}"))
+}
+
+/// The cache left by the last build of this site into this output folder, if any is usable.
+pub(crate) fn load(config: &Config) -> Option<Cache> {
+    let state: State = read(&dir(config).join(STATE))?;
+    let ours = state.format == FORMAT
+        && state.version == env!("CARGO_PKG_VERSION")
+        && state.output_dir == config.output_dir
+        && state.config_key == config_key(config);
+    if !ours {
+        return None;
+    }
+    let names = segment_names(config);
+    let segments: Vec<(String, Segment)> = names
+        .into_par_iter()
+        .filter_map(|name| read(&dir(config).join(SEGMENTS).join(&name)).map(|s| (name, s)))
+        .collect();
+    let mut cache = Cache { signatures: state.signatures, ..Cache::default() };
+    for (name, segment) in segments {
+        cache.written.insert(name, segment_key(&segment.files));
+        cache.files.extend(segment.files);
+    }
+    Some(cache)
+}
+
+fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = std::fs::read(path).ok()?;
+    rmp_serde::from_slice(&bytes).map_err(|e| log::info!("ignoring `{}`: {e}", path.display())).ok()
+}
+
+fn segment_names(config: &Config) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir(config).join(SEGMENTS)) else { return Vec::new() };
+    entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+}
+
+/// The segment file a content file belongs to: one per folder.
+fn segment_of(path: &Path) -> String {
+    format!("{:016x}.msgpack", hash_of(&path.parent().unwrap_or(path)))
+}
+
+fn segment_key(files: &BTreeMap<PathBuf, Entry>) -> u64 {
+    hash_of(&files.iter().map(|(path, (stamp, _))| (path, stamp)).collect::<Vec<_>>())
+}
+
+/// Saves the state of a successful build: the signatures, and the segments whose files
+/// changed since `previous` (each written through a temporary file and a rename).
+pub(crate) fn save(
+    config: &Config,
+    signatures: &Signatures,
+    files: &BTreeMap<PathBuf, Entry>,
+    previous: &BTreeMap<String, u64>,
+) -> Result<BTreeMap<String, u64>> {
+    let state = State {
+        format: FORMAT,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        output_dir: config.output_dir.clone(),
+        config_key: config_key(config),
+        signatures: signatures.clone(),
+    };
+    let mut segments: BTreeMap<String, Segment> = BTreeMap::new();
+    for (path, entry) in files {
+        let segment = segments.entry(segment_of(path)).or_default();
+        segment.files.insert(path.clone(), entry.clone());
+    }
+    let keys: BTreeMap<String, u64> =
+        segments.iter().map(|(name, s)| (name.clone(), segment_key(&s.files))).collect();
+    let folder = dir(config).join(SEGMENTS);
+    segments
+        .par_iter()
+        .filter(|(name, _)| previous.get(*name) != keys.get(*name))
+        .try_for_each(|(name, segment)| write(&folder.join(name), segment))?;
+    for gone in previous.keys().filter(|name| !keys.contains_key(*name)) {
+        crate::fs::remove_file(&folder.join(gone))?;
+    }
+    write(&dir(config).join(STATE), &state)?;
+    Ok(keys)
+}
+
+fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let bytes = rmp_serde::to_vec_named(value).context("cannot encode the build cache")?;
+    let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
+    crate::fs::write(&temporary, &bytes)?;
+    std::fs::rename(&temporary, path).with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Removes the cache (for `build --no-cache`); a missing one is fine.
+pub(crate) fn clear(config: &Config) -> Result<()> {
+    crate::fs::remove_dir_all(&dir(config))
+}
