@@ -406,32 +406,39 @@ print("- %s; corpus: `%s` (sha256 %s…); %s runs, medians" % (
     meta.get("generator", "").split("sha256=")[-1], meta.get("runs", "?").split()[0]))
 print("- broadsheet: %s %s" % (meta.get("broadsheet"), meta.get("broadsheet_flags", "")))
 print("- disk output: `%s` (%s)" % (meta.get("disk_dir", "").split(" fs=")[0], meta.get("disk_dir", "").split("fs=")[-1]))
+loads = [float(meta.get(k, "0").split()[0]) for k in ("load_start", "load_end")]
+if max(loads) > int(meta.get("host_cpus", "1")):
+    print("- **The machine was busy (1-minute load above the CPU count): wall times are inflated and")
+    print("  noisy; CPU times and the side-by-side ratios hold up better. Re-measure on an idle machine.**")
 print()
 print("Clean build = empty output folder; no-op = second build into the same folder, nothing changed;")
 print("written = files whose mtime moved. Wall in seconds as median (min–max); CPU = user+sys.")
 print()
-print("| articles | output | tool | wall s | CPU s | peak RSS MiB | wall ÷ Hugo | wall ÷ floor | files | no-op wall s | no-op written |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| articles | output | tool | wall s | CPU s | peak RSS MiB | wall ÷ Hugo | CPU ÷ Hugo | wall ÷ floor | files | no-op wall s | no-op written |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for n in sizes:
     for dest in dests:
-        base = {}
+        base, base_cpu = {}, {}
         for ref in ("hugo", "floor"):
             rs = pick(n, dest, ref, "clean")
             base[ref] = med(rs, wall) if rs else None
+            base_cpu[ref] = med(rs, cpu) if rs else None
         for tool in tools:
             label = NAMES.get(tool, tool)
             rs = pick(n, dest, tool, "clean")
             if not rs:
-                why = ("skipped: " + bs_why) if tool.startswith("bs-") and bs_ok != "1" else "failed / invalid output (see logs)"
-                print("| %s | %s | %s | %s | | | | | | | |" % (format(n, ","), dest, label, why))
+                why = "not measured: no usable binary (see above)" if tool.startswith("bs-") and bs_ok != "1" else "**failed / invalid output** (see logs)"
+                print("| %s | %s | %s | %s | | | | | | | | |" % (format(n, ","), dest, label, why))
                 continue
             w = med(rs, wall)
             ws = sorted(wall(r) for r in rs)
             ratio = lambda b: ("%.2f×" % (w / b)) if b else "–"
             noop = pick(n, dest, tool, "noop")
-            print("| %s | %s | %s | %.3f (%.3f–%.3f) | %.2f | %.0f | %s | %s | %d | %s | %s |" % (
-                format(n, ","), dest, label, w, ws[0], ws[-1], med(rs, cpu), med(rs, rss),
-                ratio(base["hugo"]), ratio(base["floor"]), int(rs[-1]["files"]),
+            c = med(rs, cpu)
+            print("| %s | %s | %s | %.3f (%.3f–%.3f) | %.2f | %.0f | %s | %s | %s | %d | %s | %s |" % (
+                format(n, ","), dest, label, w, ws[0], ws[-1], c, med(rs, rss),
+                ratio(base["hugo"]), ("%.2f×" % (c / base_cpu["hugo"])) if base_cpu["hugo"] else "–",
+                ratio(base["floor"]), int(rs[-1]["files"]),
                 ("%.3f" % med(noop, wall)) if noop else "–",
                 ("%d" % med(noop, lambda r: int(r["written"]))) if noop else "–"))
 if incr:
