@@ -240,7 +240,7 @@ prepare_sites() { # size corpus
     local t
     for t in bs-equiv bs-full; do
       [[ " $ACTIVE " == *" $t "* ]] || continue
-      if ! "$BS" init "$root/$t" >"$RESULTS/logs/init-$n-$t.log" 2>&1; then
+      if ! "$BS" init "$root/$t" >"$RESULTS/logs/init-$n-$t.log" 2>&1 || [[ ! -d $root/$t ]]; then
         loud "broadsheet init $root/$t FAILED (see $RESULTS/logs/init-$n-$t.log): $t skipped for $n"
         BROKEN[$n-$t]=1; continue
       fi
