@@ -77,7 +77,8 @@ pub(crate) struct Shared {
 /// Time spent per template: (total, calls).
 pub type TemplateTimings = HashMap<&'static str, (Duration, usize)>;
 
-/// Plans every page of the site, in a stable order.
+/// Plans every page of the site, in a stable order: every page kind the theme has a
+/// template for.
 pub(crate) fn plan(site: &Site, config: &Config, templates: &Templates) -> Vec<Job> {
     let mut jobs =
         Vec::with_capacity(site.articles.len() + site.sections.len() * 2 + site.authors.len() + 8);
@@ -108,11 +109,13 @@ pub(crate) fn plan(site: &Site, config: &Config, templates: &Templates) -> Vec<J
         (Kind::NotFound, "404.html", "/404.html"),
     ];
     for (kind, template, url) in optional {
-        let wanted = kind != Kind::Search || config.search;
-        if wanted && templates.has(template) {
+        if kind != Kind::Search || config.search {
             jobs.push(job(kind, template, url.to_owned()));
         }
     }
+    // A theme renders only the page kinds it has templates for (a minimal theme may have just
+    // index, article and section pages).
+    jobs.retain(|job| templates.has(job.template));
     jobs
 }
 
