@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::config::Config;
 use crate::model::Site;
+use crate::render::{Bodies, body_of};
 
 /// A generated file: path under the output folder and its bytes.
 pub(crate) struct Generated {
@@ -17,10 +18,10 @@ pub(crate) struct Generated {
 }
 
 /// Every machine-readable file the configuration asks for.
-pub(crate) fn generate(site: &Site, config: &Config) -> Vec<Generated> {
+pub(crate) fn generate(site: &Site, bodies: &Bodies, config: &Config) -> Vec<Generated> {
     let mut files = Vec::new();
     if config.feeds {
-        files.push(Generated { path: "atom.xml", text: atom(site, config) });
+        files.push(Generated { path: "atom.xml", text: atom(site, bodies, config) });
     }
     if config.sitemap {
         files.push(Generated { path: "sitemap.xml", text: sitemap(site, config) });
@@ -69,8 +70,14 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
+/// The articles the feed carries: the newest issue's, in print order, at most `feed_limit`.
+pub(crate) fn feed_articles(site: &Site, config: &Config) -> Vec<usize> {
+    let newest = site.issues.first().map(|i| i.articles.as_slice()).unwrap_or_default();
+    newest.iter().copied().take(config.feed_limit).collect()
+}
+
 /// The newest issue's articles as an Atom feed (capped at `feed_limit`).
-fn atom(site: &Site, config: &Config) -> String {
+fn atom(site: &Site, bodies: &Bodies, config: &Config) -> String {
     let updated =
         site.issues.first().map_or_else(|| "1970-01-01".to_owned(), |i| i.date.to_string());
     let feed_url = absolute(config, "/atom.xml");
@@ -87,15 +94,14 @@ fn atom(site: &Site, config: &Config) -> String {
         escape_xml(&absolute(config, "/")),
         escape_xml(&feed_url),
     );
-    let newest = site.issues.first().map(|i| i.articles.as_slice()).unwrap_or_default();
-    for &index in newest.iter().take(config.feed_limit) {
-        atom_entry(&mut xml, site, config, index);
+    for index in feed_articles(site, config) {
+        atom_entry(&mut xml, site, config, index, body_of(site, bodies, index));
     }
     xml.push_str("</feed>\n");
     xml
 }
 
-fn atom_entry(xml: &mut String, site: &Site, config: &Config, index: usize) {
+fn atom_entry(xml: &mut String, site: &Site, config: &Config, index: usize, body: &str) {
     let article = &site.articles[index];
     let data = &article.data;
     let url = escape_xml(&absolute(config, &article.url));
@@ -123,7 +129,7 @@ fn atom_entry(xml: &mut String, site: &Site, config: &Config, index: usize) {
         xml,
         "<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n",
         escape_xml(&data.summary),
-        escape_xml(&data.content)
+        escape_xml(body)
     );
 }
 

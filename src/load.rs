@@ -52,7 +52,11 @@ pub(crate) struct LoadedArticle {
     pub(crate) draft: bool,
     pub(crate) source: Option<String>,
     pub(crate) extra: serde_json::Value,
-    pub(crate) content: String,
+    /// The body as HTML. Left out of the build cache (it is most of an article's size): an
+    /// article read back from the cache has `None` here, and its file is parsed again only
+    /// when a page showing its body is rendered (see [`load_bodies`]).
+    #[serde(skip)]
+    pub(crate) content: Option<String>,
     /// Plain text for the search index (empty when search is off).
     pub(crate) search_text: String,
     pub(crate) word_count: usize,
@@ -138,6 +142,19 @@ pub(crate) fn load_entry(config: &Config, path: &Path, previous: Option<&Entry>)
     }
 }
 
+/// The bodies of the articles at `paths` (relative to the root), parsed again from disk, in
+/// parallel, for articles that came from the build cache without one.
+pub(crate) fn load_bodies(config: &Config, paths: &[&Path]) -> Vec<Result<String>> {
+    paths
+        .par_iter()
+        .map(|path| {
+            let bytes = crate::fs::read(&config.root.join(path))?;
+            let article = parse_article(config, path, &decode_utf8(bytes)?)?;
+            article.content.with_context(|| format!("`{}` has no body", path.display()))
+        })
+        .collect()
+}
+
 /// What one content file turned out to be.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Item {
@@ -189,7 +206,7 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
         None => markdown::summarize(&rendered.first_paragraph, SUMMARY_CHARS),
     };
     let (cjk, words) = markdown::count_text(&rendered.plain_text);
-    let reading_time = markdown::reading_time(&rendered.plain_text, &config.reading);
+    let reading_time = markdown::minutes_to_read(cjk, words, &config.reading);
     let search_text =
         if config.search { search_excerpt(&rendered.plain_text) } else { String::new() };
     let ArticleMeta { kicker, subtitle, column, authors, byline, dateline, section, .. } = meta;
@@ -218,7 +235,7 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
         draft: meta.draft,
         source: meta.source,
         extra: meta.extra.iter().map(|(k, v)| (k.clone(), front_matter::yaml_to_json(v))).collect(),
-        content: rendered.html,
+        content: Some(rendered.html),
         search_text,
         word_count: cjk + words,
         reading_time,

@@ -163,6 +163,11 @@ fn is_word_char(c: char) -> bool {
 /// Minutes to read `text`, at least 1.
 pub(crate) fn reading_time(text: &str, speed: &ReadingSpeed) -> u32 {
     let (cjk, words) = count_text(text);
+    minutes_to_read(cjk, words, speed)
+}
+
+/// Minutes to read `cjk` CJK characters and `words` other words, at least 1.
+pub(crate) fn minutes_to_read(cjk: usize, words: usize, speed: &ReadingSpeed) -> u32 {
     let minutes = cjk as f64 / f64::from(speed.cjk_chars_per_minute)
         + words as f64 / f64::from(speed.words_per_minute);
     (minutes.ceil() as u32).max(1)

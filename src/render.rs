@@ -64,6 +64,35 @@ pub struct Page {
     pub staged: bool,
 }
 
+/// Bodies of articles that came from the build cache without one, by article index.
+pub(crate) type Bodies = HashMap<usize, String>;
+
+/// An article's body HTML: its own, or the one loaded for it into `bodies`.
+pub(crate) fn body_of<'a>(site: &'a Site, bodies: &'a Bodies, index: usize) -> &'a str {
+    match &site.articles[index].data.content {
+        Some(content) => content,
+        None => bodies.get(&index).map_or("", String::as_str),
+    }
+}
+
+/// The articles whose body the jobs show (their own article pages), plus the feed's.
+pub(crate) fn bodies_needed(jobs: &[Job], site: &Site, config: &Config) -> Vec<usize> {
+    let mut needed: Vec<usize> = jobs
+        .iter()
+        .filter_map(|job| match job.kind {
+            Kind::Article(i) => Some(i),
+            _ => None,
+        })
+        .collect();
+    if config.feeds {
+        needed.extend(crate::feeds::feed_articles(site, config));
+    }
+    needed.sort_unstable();
+    needed.dedup();
+    needed.retain(|&i| site.articles[i].data.content.is_none());
+    needed
+}
+
 /// Template values computed once per build and shared by every page.
 pub(crate) struct Shared {
     pub(crate) site: Value,
@@ -210,6 +239,7 @@ fn summary(article: &Article, site: &Site, sections: &[Value], authors: &[Value]
 /// link checker).
 pub(crate) struct Env<'a> {
     pub(crate) site: &'a Site,
+    pub(crate) bodies: &'a Bodies,
     pub(crate) config: &'a Config,
     pub(crate) shared: &'a Shared,
     pub(crate) templates: &'a Templates,
@@ -246,7 +276,7 @@ pub(crate) fn render_all(jobs: &[Job], env: &Env<'_>) -> (Vec<Result<Page>>, Tem
 }
 
 fn render_one(job: &Job, env: &Env<'_>, post: &PostOptions<'_>) -> Result<Page> {
-    let context = context_for(job, env.site, env.config, env.shared, env.templates);
+    let context = context_for(job, env.site, env.bodies, env.config, env.shared, env.templates);
     let context = tera::Context::from_value(context).context("page context is not an object")?;
     let html = env.templates.render(env.config, job.template, &context)?;
     let processed = postprocess::process(&html, post)
@@ -274,6 +304,7 @@ pub(crate) fn link_resolves(known: &HashSet<String>, link: &str) -> bool {
 pub(crate) fn context_for(
     job: &Job,
     site: &Site,
+    bodies: &Bodies,
     config: &Config,
     shared: &Shared,
     templates: &Templates,
@@ -281,7 +312,9 @@ pub(crate) fn context_for(
     let (title, mut extra) = match job.kind {
         Kind::Index => (config.title.clone(), index_context(site, shared)),
         Kind::Issue(i) => (issue_title(site, i, config), issue_context(site, shared, i)),
-        Kind::Article(i) => (site.articles[i].data.title.clone(), article_context(site, shared, i)),
+        Kind::Article(i) => {
+            (site.articles[i].data.title.clone(), article_context(site, bodies, shared, i))
+        }
         Kind::Section { section, page } => section_context(site, config, shared, section, page),
         Kind::Author(i) => (site.authors[i].name.clone(), author_context(site, shared, i)),
         Kind::Authors => (String::new(), authors_context(site, shared)),
@@ -382,12 +415,12 @@ fn print_groups(site: &Site, shared: &Shared, issue: &Issue) -> Value {
         .collect()
 }
 
-fn article_context(site: &Site, shared: &Shared, index: usize) -> Value {
+fn article_context(site: &Site, bodies: &Bodies, shared: &Shared, index: usize) -> Value {
     let article = &site.articles[index];
     let data = &article.data;
     let mut value = shared.summaries[index].clone();
     let map = value.as_object_mut().expect("summaries are objects");
-    map.insert("content".into(), Value::String(data.content.clone()));
+    map.insert("content".into(), Value::String(body_of(site, bodies, index).to_owned()));
     map.insert("word_count".into(), data.word_count.into());
     map.insert("slug".into(), article.slug.clone().into());
     map.insert("extra".into(), data.extra.clone());
@@ -569,7 +602,8 @@ mod tests {
         let shared = share(&site, &config);
         for job in plan(&site, &config, &templates) {
             let mut shown = Vec::new();
-            summary_urls(&context_for(&job, &site, &config, &shared, &templates), &mut shown);
+            let context = context_for(&job, &site, &Bodies::new(), &config, &shared, &templates);
+            summary_urls(&context, &mut shown);
             let deps: Vec<&str> =
                 deps(&job, &site, &config).iter().map(|&i| site.articles[i].url.as_str()).collect();
             for url in shown {

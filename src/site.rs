@@ -257,9 +257,11 @@ impl Session {
         report.timings.model = stage.elapsed();
         let staging = self.open_staging(&mut failures);
         let known = self.known_paths(&jobs);
+        let bodies = self.load_bodies(&site, &todo, &mut failures);
         let stage = Instant::now();
         let env = render::Env {
             site: &site,
+            bodies: &bodies,
             config: &self.config,
             shared: &shared,
             templates: &self.templates,
@@ -272,7 +274,7 @@ impl Session {
         let pages = collect_pages(&todo, results, &mut failures);
         report.pages = pages.len();
         let stage = Instant::now();
-        let generated = feeds::generate(&site, &self.config);
+        let generated = feeds::generate(&site, &bodies, &self.config);
         report.timings.feeds = stage.elapsed();
         report.broken_links = broken_links(&pages);
         if let (true, Some(staging)) = (failures.is_empty(), staging) {
@@ -308,6 +310,31 @@ impl Session {
             }
         }
         (articles, indexes, failures)
+    }
+
+    /// Parses again the bodies the pages to render need, of articles read from the build
+    /// cache (which keeps no bodies).
+    fn load_bodies(
+        &self,
+        site: &Site,
+        todo: &[Job],
+        failures: &mut Vec<Failure>,
+    ) -> render::Bodies {
+        let needed = render::bodies_needed(todo, site, &self.config);
+        let paths: Vec<&Path> =
+            needed.iter().map(|&i| site.articles[i].data.path.as_path()).collect();
+        let mut bodies = render::Bodies::new();
+        for ((index, path), body) in
+            needed.iter().zip(&paths).zip(load::load_bodies(&self.config, &paths))
+        {
+            match body {
+                Ok(body) => {
+                    bodies.insert(*index, body);
+                }
+                Err(error) => failures.push(Failure { path: path.to_path_buf(), error }),
+            }
+        }
+        bodies
     }
 
     /// Every page in check mode; else the pages whose signature differs from what was last
