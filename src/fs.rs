@@ -58,6 +58,15 @@ pub(crate) fn rename(from: &Path, to: &Path) -> Result<()> {
     remove_file(from)
 }
 
+/// Whether `path` does not exist or is an empty directory.
+pub(crate) fn is_missing_or_empty_dir(path: &Path) -> Result<bool> {
+    match std::fs::read_dir(path) {
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(true),
+        Err(error) => Err(error).with_context(|| format!("failed to read `{}`", path.display())),
+    }
+}
+
 /// Removes a directory and everything in it; a missing directory is fine.
 pub(crate) fn remove_dir_all(path: &Path) -> Result<()> {
     match std::fs::remove_dir_all(path) {

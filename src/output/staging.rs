@@ -55,12 +55,17 @@ impl Staging {
     ) -> Result<WriteStats> {
         let pages = unique_paths(produced)?;
         let statics = plan_static(static_dirs, &pages)?;
-        fs::create_dir_all(&self.out_dir)?;
-        staged
-            .par_iter()
-            .try_for_each(|path| fs::rename(&self.dir.join(path), &self.out_dir.join(path)))?;
+        let fresh = fs::is_missing_or_empty_dir(&self.out_dir)?;
+        if fresh {
+            // Nothing to keep: the staging folder becomes the output folder in one rename.
+            fs::rename(&self.dir, &self.out_dir)?;
+        } else {
+            staged.par_iter().try_for_each(|path| {
+                fs::rename(&self.dir.join(path), &self.out_dir.join(path))
+            })?;
+        }
         let static_copied = copy_static(&self.out_dir, &statics)?;
-        let removed = remove_stale(&self.out_dir, &pages, &statics)?;
+        let removed = if fresh { 0 } else { remove_stale(&self.out_dir, &pages, &statics)? };
         fs::remove_dir_all(&self.dir)?;
         self.committed = true;
         let written = staged.len();
