@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::json;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::model::Site;
@@ -173,20 +173,38 @@ fn robots(config: &Config) -> String {
 
 /// The client-side search index: one entry per article, newest first.
 fn search_index(site: &Site) -> String {
-    let entries: Vec<serde_json::Value> = site
+    #[derive(serde::Serialize)]
+    struct Entry<'a> {
+        title: &'a str,
+        url: &'a str,
+        date: String,
+        section: Option<&'a str>,
+        authors: Vec<&'a str>,
+        summary: &'a str,
+        text: &'a str,
+    }
+    let entries: Vec<String> = site
         .articles
-        .iter()
+        .par_iter()
         .map(|article| {
             let data = &article.data;
-            json!({
-                "title": data.title, "url": article.url, "date": data.date.to_string(),
-                "section": article.section.map(|s| site.sections[s].name.as_str()),
-                "authors": article.authors.iter().map(|&a| site.authors[a].name.as_str()).collect::<Vec<_>>(),
-                "summary": data.summary, "text": data.search_text,
-            })
+            let entry = Entry {
+                title: &data.title,
+                url: &article.url,
+                date: data.date.to_string(),
+                section: article.section.map(|s| site.sections[s].name.as_str()),
+                authors: article.authors.iter().map(|&a| site.authors[a].name.as_str()).collect(),
+                summary: &data.summary,
+                text: &data.search_text,
+            };
+            serde_json::to_string(&entry).unwrap_or_default()
         })
         .collect();
-    serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned())
+    let mut json = String::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 2);
+    json.push('[');
+    json.push_str(&entries.join(","));
+    json.push(']');
+    json
 }
 
 #[cfg(test)]

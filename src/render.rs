@@ -103,8 +103,30 @@ pub(crate) struct Shared {
     pub(crate) author_refs: Vec<Value>,
 }
 
-/// Time spent per template: (total, calls).
-pub type TemplateTimings = HashMap<&'static str, (Duration, usize)>;
+/// Time spent rendering pages, summed over threads.
+#[derive(Debug, Clone, Default)]
+pub struct RenderTimings {
+    /// Per template: time in Tera (rendering that template and what it extends and includes)
+    /// and calls.
+    pub per_template: HashMap<&'static str, (Duration, usize)>,
+    /// Building page contexts.
+    pub context: Duration,
+    /// Tera, all templates.
+    pub template: Duration,
+    /// The lol_html post-processing pass.
+    pub post: Duration,
+    /// Comparing with the output, staging, checking links.
+    pub stage: Duration,
+}
+
+/// Where one page's time went.
+#[derive(Debug, Clone, Copy, Default)]
+struct PageTimings {
+    context: Duration,
+    template: Duration,
+    post: Duration,
+    stage: Duration,
+}
 
 /// Plans every page of the site, in a stable order: every page kind the theme has a
 /// template for.
@@ -248,46 +270,64 @@ pub(crate) struct Env<'a> {
 }
 
 /// Renders and post-processes every job in parallel. Results keep the jobs' order.
-pub(crate) fn render_all(jobs: &[Job], env: &Env<'_>) -> (Vec<Result<Page>>, TemplateTimings) {
+pub(crate) fn render_all(jobs: &[Job], env: &Env<'_>) -> (Vec<Result<Page>>, RenderTimings) {
     let post = PostOptions {
         base_path: &env.config.base_path,
         site_origin: env.config.origin(),
         heading_anchors: true,
     };
-    let results: Vec<(Result<Page>, &'static str, Duration)> = jobs
-        .par_iter()
-        .map(|job| {
-            let start = Instant::now();
-            let page = render_one(job, env, &post);
-            (page, job.template, start.elapsed())
-        })
-        .collect();
-    let mut timings = TemplateTimings::new();
-    let pages = results
-        .into_iter()
-        .map(|(page, template, took)| {
-            let entry = timings.entry(template).or_default();
-            entry.0 += took;
+    let results: Vec<(Result<Page>, PageTimings)> =
+        jobs.par_iter().map(|job| render_one(job, env, &post)).collect();
+    let mut timings = RenderTimings::default();
+    let pages = jobs
+        .iter()
+        .zip(results)
+        .map(|(job, (page, took))| {
+            let entry = timings.per_template.entry(job.template).or_default();
+            entry.0 += took.template;
             entry.1 += 1;
+            timings.context += took.context;
+            timings.template += took.template;
+            timings.post += took.post;
+            timings.stage += took.stage;
             page
         })
         .collect();
     (pages, timings)
 }
 
-fn render_one(job: &Job, env: &Env<'_>, post: &PostOptions<'_>) -> Result<Page> {
+fn render_one(job: &Job, env: &Env<'_>, post: &PostOptions<'_>) -> (Result<Page>, PageTimings) {
+    let mut took = PageTimings::default();
+    let page = render_timed(job, env, post, &mut took);
+    (page, took)
+}
+
+fn render_timed(
+    job: &Job,
+    env: &Env<'_>,
+    post: &PostOptions<'_>,
+    took: &mut PageTimings,
+) -> Result<Page> {
+    let start = Instant::now();
     let context = context_for(job, env.site, env.bodies, env.config, env.shared, env.templates);
     let context = tera::Context::from_value(context).context("page context is not an object")?;
+    let rendered = Instant::now();
+    took.context = rendered - start;
     let html = env.templates.render(env.config, job.template, &context)?;
-    let processed = postprocess::process(&html, post)
+    let processed = Instant::now();
+    took.template = processed - rendered;
+    let processed_html = postprocess::process(&html, post)
         .with_context(|| format!("failed to post-process `{}`", job.url))?;
+    let staged_at = Instant::now();
+    took.post = staged_at - processed;
     let path = output_path(&job.url);
     let staged = match env.staging {
-        Some(staging) => staging.stage(&path, processed.html.as_bytes())?,
+        Some(staging) => staging.stage(&path, processed_html.html.as_bytes())?,
         None => false,
     };
     let broken =
-        processed.links.into_iter().filter(|link| !link_resolves(env.known, link)).collect();
+        processed_html.links.into_iter().filter(|link| !link_resolves(env.known, link)).collect();
+    took.stage = staged_at.elapsed();
     Ok(Page { url: job.url.clone(), path, broken_links: broken, staged })
 }
 

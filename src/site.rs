@@ -18,7 +18,7 @@ use crate::feeds;
 use crate::load::{self, Failure, LoadedArticle, SectionIndex};
 use crate::model::{self, Site};
 use crate::output::{Staging, WriteStats};
-use crate::render::{self, Job, Page, TemplateTimings};
+use crate::render::{self, Job, Page, RenderTimings};
 use crate::signature::{self, Signatures};
 use crate::sync;
 use crate::templates::Templates;
@@ -67,7 +67,7 @@ pub struct StageTimings {
     /// Writing the output folder.
     pub write: Duration,
     /// Per template: total render time summed over threads, and calls.
-    pub per_template: TemplateTimings,
+    pub pages: RenderTimings,
 }
 
 /// How much of the output folder a run brings up to date.
@@ -268,9 +268,9 @@ impl Session {
             staging: staging.as_ref(),
             known: &known,
         };
-        let (results, per_template) = render::render_all(&todo, &env);
+        let (results, page_timings) = render::render_all(&todo, &env);
         report.timings.render = stage.elapsed();
-        report.timings.per_template = per_template;
+        report.timings.pages = page_timings;
         let pages = collect_pages(&todo, results, &mut failures);
         report.pages = pages.len();
         let stage = Instant::now();

@@ -24,13 +24,24 @@ pub fn format(report: &Report) -> String {
         let _ = writeln!(out, "{name:<24} {:>8.1} ms", ms(took));
     }
     let _ = writeln!(out, "{:<24} {:>8.1} ms", "total", ms(report.elapsed));
-    out.push_str("\ntemplate              calls   total (all threads)   per call\n");
-    let mut templates: Vec<_> = t.per_template.iter().collect();
+    let p = &t.pages;
+    out.push_str("\nrendering, CPU time summed over threads\n");
+    let parts = [
+        ("page contexts", p.context),
+        ("templates (Tera)", p.template),
+        ("post-process (lol_html)", p.post),
+        ("compare, stage, links", p.stage),
+    ];
+    for (name, took) in parts {
+        let _ = writeln!(out, "{name:<24} {:>8.1} ms", ms(took));
+    }
+    out.push_str("\ntemplate              calls   Tera time (all threads)   per call\n");
+    let mut templates: Vec<_> = p.per_template.iter().collect();
     templates.sort_by_key(|entry| std::cmp::Reverse(entry.1.0));
     for (name, (total, calls)) in templates {
         let per_call = total.as_secs_f64() * 1e6 / (*calls).max(1) as f64;
         let _ =
-            writeln!(out, "{name:<20} {calls:>7}   {:>14.1} ms   {per_call:>8.1} µs", ms(*total));
+            writeln!(out, "{name:<20} {calls:>7}   {:>18.1} ms   {per_call:>8.1} µs", ms(*total));
     }
     out
 }

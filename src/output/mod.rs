@@ -130,7 +130,10 @@ fn remove_stale(out_dir: &Path, pages: &BTreeSet<PathBuf>, plan: &StaticPlan) ->
 /// Removes the folders that removing `files` left empty (their parents, then theirs), one
 /// depth at a time from the deepest. Only those folders are looked at: trying every folder
 /// of a 10,000-page site costs as much as writing it.
-pub(crate) fn remove_empty_dirs<'a>(out_dir: &Path, files: impl Iterator<Item = &'a PathBuf>) -> Result<()> {
+pub(crate) fn remove_empty_dirs<'a>(
+    out_dir: &Path,
+    files: impl Iterator<Item = &'a PathBuf>,
+) -> Result<()> {
     let mut by_depth: BTreeMap<usize, BTreeSet<&Path>> = BTreeMap::new();
     for file in files {
         for dir in file.ancestors().skip(1).filter(|d| !d.as_os_str().is_empty()) {

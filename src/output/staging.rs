@@ -60,9 +60,9 @@ impl Staging {
             // Nothing to keep: the staging folder becomes the output folder in one rename.
             fs::rename(&self.dir, &self.out_dir)?;
         } else {
-            staged.par_iter().try_for_each(|path| {
-                fs::rename(&self.dir.join(path), &self.out_dir.join(path))
-            })?;
+            staged
+                .par_iter()
+                .try_for_each(|path| fs::rename(&self.dir.join(path), &self.out_dir.join(path)))?;
         }
         let static_copied = copy_static(&self.out_dir, &statics)?;
         let removed = if fresh { 0 } else { remove_stale(&self.out_dir, &pages, &statics)? };
