@@ -27,6 +27,21 @@ pub struct Failure {
     pub error: anyhow::Error,
 }
 
+impl std::fmt::Display for Failure {
+    /// `path:3: what is wrong` when the error names a line (the form editors jump to), else
+    /// `path: what is wrong`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = self.path.display();
+        let message = format!("{:#}", self.error);
+        match message.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+            Some((line, rest)) if line.chars().all(|c| c.is_ascii_digit()) => {
+                write!(f, "{path}:{line}: {rest}")
+            }
+            _ => write!(f, "{path}: {message}"),
+        }
+    }
+}
+
 /// One article file, read, validated and rendered to an HTML fragment.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct LoadedArticle {

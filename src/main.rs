@@ -193,7 +193,7 @@ fn split(args: SplitArgs) -> Result<bool> {
 
 fn print_report(report: &Report, mode: Mode) {
     for failure in &report.failures {
-        eprintln!("error: {}", locate(&failure.path, &format!("{:#}", failure.error)));
+        eprintln!("error: {}", failure);
     }
     let level = if mode == Mode::Check { "error" } else { "warning" };
     for link in &report.broken_links {
@@ -236,17 +236,6 @@ fn summary_line(report: &Report, mode: Mode) -> String {
     line
 }
 
-/// `path: line 3: msg` → `path:3: msg`, the form editors jump to.
-fn locate(path: &Path, message: &str) -> String {
-    let path = path.display();
-    match message.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
-        Some((line, rest)) if line.chars().all(|c| c.is_ascii_digit()) => {
-            format!("{path}:{line}: {rest}")
-        }
-        _ => format!("{path}: {message}"),
-    }
-}
-
 fn print_error(error: &anyhow::Error) {
     eprintln!("error: {error}");
     for cause in error.chain().skip(1) {
@@ -282,6 +271,28 @@ fn watch(args: WatchArgs) -> Result<bool> {
     Ok(true)
 }
 
+/// Asks the desktop to open `url` (xdg-open, open, or start); says so if it cannot.
+fn open_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut start = std::process::Command::new("cmd");
+        start.args(["/C", "start", ""]);
+        start
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let opened = command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if opened.is_err() {
+        eprintln!("warning: could not open a browser; open {url} yourself");
+    }
+}
+
 fn serve(args: WatchArgs, port: u16, interface: &str, open: bool) -> Result<bool> {
     let mut watch = broadsheet::watch::Watch::start(&args.root, &watch_options(&args))?;
     let first = watch.build();
@@ -293,7 +304,7 @@ fn serve(args: WatchArgs, port: u16, interface: &str, open: bool) -> Result<bool
     let url = format!("http://{interface}:{}/", server.port());
     println!("serving `{}` at {url} (Ctrl+C to stop)", watch.output_dir().display());
     if open {
-        println!("open {url} in your browser");
+        open_browser(&url);
     }
     server.notify(&first);
     let stop = std::sync::atomic::AtomicBool::new(false);

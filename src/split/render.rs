@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::article::{Article, Part};
 use super::report::SidebarReport;
+use crate::templates::escape_html;
 
 /// The front matter the build reads.
 #[derive(Debug, Serialize)]
@@ -114,21 +115,6 @@ fn render_sidebar(s: &SidebarReport) -> String {
         }
     }
     out.push_str("</ul>\n</aside>");
-    out
-}
-
-/// Escapes `& < > "` for text inside raw HTML blocks.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 

@@ -249,8 +249,7 @@ fn finish(
     copied: Result<crate::output::WriteStats>,
     started: Instant,
 ) -> Outcome {
-    let mut errors: Vec<String> =
-        report.failures.iter().map(|f| locate(&f.path, &format!("{:#}", f.error))).collect();
+    let mut errors: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
     match copied {
         Ok(stats) => report.written.static_copied += stats.static_copied,
         Err(error) => errors.push(format!("{error:#}")),
@@ -264,15 +263,4 @@ fn finish(
         started.elapsed().as_millis()
     );
     Outcome::Rebuilt { line, report: Box::new(report) }
-}
-
-/// `path: line 3: msg` → `path:3: msg`, the form editors jump to.
-fn locate(path: &Path, message: &str) -> String {
-    let path = path.display();
-    match message.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
-        Some((line, rest)) if line.chars().all(|c| c.is_ascii_digit()) => {
-            format!("{path}:{line}: {rest}")
-        }
-        _ => format!("{path}: {message}"),
-    }
 }
