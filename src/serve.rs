@@ -154,13 +154,16 @@ fn handle(mut stream: TcpStream, root: &Path, state: &Mutex<State>) {
 }
 
 /// Keeps an event stream open; the watch loop writes to it.
+///
+/// The head is written under the lock, in the same step that registers the stream: once the
+/// browser sees the stream open, no rebuild event can slip past it.
 fn open_events(mut stream: TcpStream, state: &Mutex<State>) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: keep-alive\r\n\r\nretry: 500\n\n";
+    let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
     if stream.write_all(head.as_bytes()).is_err() {
         return;
     }
-    let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(error) = &state.error {
         let _ = stream.write_all(error_event(error).as_bytes());
     }

@@ -2,11 +2,17 @@
 //! injected live-reload script) against a real server on a port the OS picks, and live reload
 //! in headless Chromium.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use broadsheet::serve::Server;
+use serde_json::Value;
+
+use crate::tools::{free_port, node_with_playwright, require_tool, wait_until};
+use crate::watch::fixture_copy;
 
 /// Sends a raw GET; returns (status line, headers, body).
 fn get(port: u16, target: &str) -> (String, String, String) {
@@ -66,4 +72,161 @@ fn serve_takes_the_next_port_when_busy() {
     let first = Server::start(dir.path(), "127.0.0.1", 0).unwrap();
     let second = Server::start(dir.path(), "127.0.0.1", first.port()).unwrap();
     assert_ne!(second.port(), first.port());
+}
+
+/// A child process with its stdout and stderr lines on a channel (stderr ones prefixed
+/// `stderr: `); killed and reaped on drop, so a failing assertion leaves nothing running.
+struct Running {
+    child: Child,
+    lines: Receiver<String>,
+    stdin: Option<ChildStdin>,
+    /// How long the process may take to exit by itself once its stdin is closed.
+    grace: Duration,
+}
+
+impl Running {
+    fn spawn(command: &mut Command, grace: Duration) -> Running {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+        let (sender, lines) = channel();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        for (pipe, prefix) in
+            [(Box::new(stdout) as Box<dyn Read + Send>, ""), (Box::new(stderr), "stderr: ")]
+        {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let _ = sender.send(format!("{prefix}{line}"));
+                }
+            });
+        }
+        let stdin = child.stdin.take();
+        Running { child, lines, stdin, grace }
+    }
+
+    /// The first line (of those not yet read) that `accept` takes, within `timeout`.
+    fn line(&self, what: &str, timeout: Duration, accept: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + timeout;
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if accept(&line) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!("no {what} within {timeout:?}; saw {seen:#?}");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // Closing stdin lets `live_reload.mjs` close Chromium itself (Chromium runs in its own
+        // process group, so killing Node alone could leave it behind); past the grace period,
+        // or at once for the server, the process is killed.
+        drop(self.stdin.take());
+        let deadline = Instant::now() + self.grace;
+        if !wait_until(deadline, || self.child.try_wait().ok().flatten().is_some()) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// `tests/browser/live_reload.mjs` looking at one page.
+struct Page(Running);
+
+impl Page {
+    /// Sends one command and returns its JSON answer.
+    fn ask(&mut self, command: &str) -> Value {
+        let stdin = self.0.stdin.as_mut().unwrap();
+        writeln!(stdin, "{command}").unwrap();
+        stdin.flush().unwrap();
+        self.answer(command)
+    }
+
+    /// The next JSON line on stdout (every wait in the script has a 10 s deadline).
+    fn answer(&self, what: &str) -> Value {
+        let line = self
+            .0
+            .line(&format!("answer to {what:?}"), Duration::from_secs(60), |l| l.starts_with('{'));
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{what}: bad JSON {line:?}: {e}"))
+    }
+}
+
+/// The "done when": a page opened from `serve` shows an edit to its article without a
+/// manual reload (keeping its scroll position), shows the error overlay naming the file for a
+/// broken edit, and drops it on the next good build. The real binary, the real watcher and
+/// headless Chromium; every wait has a deadline.
+#[test]
+fn serve_live_reloads_in_browser() {
+    let Some(node) = require_tool("playwright", node_with_playwright()) else { return };
+    let (_dir, site) = fixture_copy();
+    let article = site.join("content/2024-05-24/01-budget.md");
+    // Long enough to scroll, so the test can see the scroll position survive a reload.
+    let mut good = std::fs::read_to_string(&article).unwrap();
+    for n in 1..=80 {
+        good.push_str(&format!("\nFiller paragraph {n} of the budget story.\n"));
+    }
+    std::fs::write(&article, &good).unwrap();
+
+    let server = Running::spawn(
+        Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+            .arg("serve")
+            .arg("--root")
+            .arg(&site)
+            .arg("--output-dir")
+            .arg(site.join("public"))
+            .args(["--port", &free_port().to_string()]),
+        Duration::ZERO,
+    );
+    // The port asked for may have been taken meanwhile: the line names the one in use.
+    let serving = server
+        .line("`serving … at URL` line", Duration::from_secs(60), |l| l.starts_with("serving `"));
+    let url = serving.split(" at ").nth(1).and_then(|rest| rest.split_whitespace().next());
+    let url = url.unwrap_or_else(|| panic!("no URL in {serving:?}"));
+    let mut page = Page(Running::spawn(
+        Command::new(node.node())
+            .arg(node.script("live_reload.mjs"))
+            .arg(format!("{url}2024/05/24/budget-vote/")),
+        Duration::from_secs(10),
+    ));
+    let ready = page.answer("start");
+    assert_eq!(ready["event"], "ready", "{ready}");
+    assert!(ready["title"].as_str().unwrap().starts_with("Budget vote"), "{ready}");
+    assert_eq!(page.ask("scroll 900")["y"], 900, "the page is too short to scroll");
+
+    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let sentence = format!("The edit {stamp} reached the browser.");
+    std::fs::write(&article, format!("{good}\n{sentence}\n")).unwrap();
+    let text = page.ask(&format!("wait-text {sentence}"));
+    assert_eq!(text["found"], true, "the edit never showed: {text}");
+    assert_eq!(text["reloaded"], true, "the text changed without a new document? {text}");
+    assert_eq!(text["connected"], true, "the reloaded page has no event stream: {text}");
+    assert_eq!(page.ask("get-scroll")["y"], 900, "the reload lost the scroll position");
+
+    std::fs::write(&article, good.replacen("title: ", "title: [unclosed ", 1)).unwrap();
+    let overlay = page.ask("wait-overlay");
+    assert_eq!(overlay["visible"], true, "no error overlay: {overlay}");
+    let message = overlay["text"].as_str().unwrap();
+    assert!(message.contains("content/2024-05-24/01-budget.md:2:"), "{message}");
+    assert_eq!(overlay["reloaded"], false, "a failed build must not reload: {overlay}");
+
+    let fixed = format!("The fix {stamp} reached the browser.");
+    std::fs::write(&article, format!("{good}\n{fixed}\n")).unwrap();
+    let gone = page.ask("wait-no-overlay");
+    assert_eq!(gone["gone"], true, "the overlay stayed after a good build: {gone}");
+    assert_eq!(gone["reloaded"], true, "{gone}");
+    let text = page.ask(&format!("wait-text {fixed}"));
+    assert_eq!(text["found"], true, "the fix never showed: {text}");
+
+    let bye = page.ask("quit");
+    assert_eq!(bye["consoleErrors"], serde_json::json!([]), "{bye}");
+    drop(page);
+    drop(server);
 }

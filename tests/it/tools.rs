@@ -195,6 +195,16 @@ pub(crate) struct PageChecker {
 }
 
 impl PageChecker {
+    /// The Node.js executable, for scripts other than `check_page.mjs`.
+    pub(crate) fn node(&self) -> &Path {
+        &self.node
+    }
+
+    /// A script in `tests/browser/`.
+    pub(crate) fn script(&self, name: &str) -> PathBuf {
+        browser_dir().join(name)
+    }
+
     /// Opens `url` in headless Chromium, waits for `load` and reports on the page.
     pub(crate) fn check_page(&self, url: &str) -> Result<PageReport> {
         let script = browser_dir().join("check_page.mjs");

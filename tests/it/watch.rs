@@ -34,7 +34,7 @@ impl Rng {
 }
 
 /// Copies the watch fixture into a temporary folder; returns (tempdir, site root).
-fn fixture_copy() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn fixture_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch");
