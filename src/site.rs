@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::feeds;
 use crate::load::{self, Failure, LoadedArticle, SectionIndex};
 use crate::model::{self, Site};
-use crate::output::{Staging, WriteStats};
+use crate::output::{Removal, Staging, WriteStats};
 use crate::render::{self, Job, Page, RenderTimings};
 use crate::signature::{self, Signatures};
 use crate::sync;
@@ -383,23 +383,30 @@ impl Session {
                 staged.push(file.path.to_owned());
             }
         }
-        let generated_paths: BTreeSet<String> =
+        // Static files count with the generated ones, so a static file deleted from
+        // `static/` is removed from the output by a cached build too.
+        let mut generated_paths: BTreeSet<String> =
             generated.iter().map(|g| g.path.to_owned()).collect();
+        for dir in self.static_dirs() {
+            generated_paths.extend(static_files(&dir));
+        }
+        let gone_pages = self.signatures.pages.keys().filter(|url| !next.contains_key(*url));
+        let mut gone: Vec<String> = gone_pages.map(|url| render::output_path(url)).collect();
+        gone.extend(self.signatures.generated.difference(&generated_paths).cloned());
         let mut stats = match scope {
             Scope::Whole => {
                 let mut produced: Vec<String> =
                     jobs.iter().map(|j| render::output_path(&j.url)).collect();
-                produced.extend(generated_paths.iter().cloned());
-                staging.commit(&produced, &staged, &self.static_dirs())?
+                produced.extend(generated.iter().map(|g| g.path.to_owned()));
+                // With the last build's signatures we know what is gone; without, walk.
+                let removal = if self.signatures.pages.is_empty() {
+                    Removal::Sweep
+                } else {
+                    Removal::Only(&gone)
+                };
+                staging.commit(&produced, &staged, &self.static_dirs(), removal)?
             }
-            Scope::Changes => {
-                let gone_pages =
-                    self.signatures.pages.keys().filter(|url| !next.contains_key(*url));
-                let mut removed: Vec<String> =
-                    gone_pages.map(|url| render::output_path(url)).collect();
-                removed.extend(self.signatures.generated.difference(&generated_paths).cloned());
-                staging.commit_changes(&staged, &removed)?
-            }
+            Scope::Changes => staging.commit_changes(&staged, &gone)?,
         };
         if scope == Scope::Changes {
             stats.unchanged = pages.len() + generated.len() - staged.len();

@@ -30,7 +30,7 @@ pub struct WriteStats {
 
 mod staging;
 
-pub(crate) use staging::Staging;
+pub(crate) use staging::{Removal, Staging};
 
 /// Static files that win, by path relative to the output folder, with their source.
 type StaticPlan = BTreeMap<PathBuf, PathBuf>;
@@ -182,7 +182,7 @@ mod tests {
             }
         }
         let produced: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-        staging.commit(&produced, &staged, static_dirs)
+        staging.commit(&produced, &staged, static_dirs, Removal::Sweep)
     }
 
     fn file(path: &str, text: &str) -> OutputFile {

@@ -46,12 +46,13 @@ impl Staging {
     }
 
     /// Moves the staged pages into the output folder, copies static files (theme first, then
-    /// site) and removes every file not in `produced`. `staged` lists what `stage` staged.
+    /// site) and removes what `removal` says. `staged` lists what `stage` staged.
     pub(crate) fn commit(
         mut self,
         produced: &[String],
         staged: &[String],
         static_dirs: &[PathBuf],
+        removal: Removal<'_>,
     ) -> Result<WriteStats> {
         let pages = unique_paths(produced)?;
         let statics = plan_static(static_dirs, &pages)?;
@@ -65,7 +66,11 @@ impl Staging {
                 .try_for_each(|path| fs::rename(&self.dir.join(path), &self.out_dir.join(path)))?;
         }
         let static_copied = copy_static(&self.out_dir, &statics)?;
-        let removed = if fresh { 0 } else { remove_stale(&self.out_dir, &pages, &statics)? };
+        let removed = match removal {
+            _ if fresh => 0,
+            Removal::Sweep => remove_stale(&self.out_dir, &pages, &statics)?,
+            Removal::Only(paths) => remove_listed(&self.out_dir, paths)?,
+        };
         fs::remove_dir_all(&self.dir)?;
         self.committed = true;
         let written = staged.len();
@@ -83,14 +88,28 @@ impl Staging {
         for path in staged {
             fs::rename(&self.dir.join(path), &self.out_dir.join(path))?;
         }
-        let mut gone = 0;
-        for path in removed {
-            gone += usize::from(crate::sync::remove(&self.out_dir, path)?);
-        }
+        let gone = remove_listed(&self.out_dir, removed)?;
         fs::remove_dir_all(&self.dir)?;
         self.committed = true;
         Ok(WriteStats { written: staged.len(), removed: gone, ..WriteStats::default() })
     }
+}
+
+/// Which files a commit removes besides those it replaces.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Removal<'a> {
+    /// Every file of the output folder this build did not produce (a walk of the folder).
+    Sweep,
+    /// Just these (pages and generated files known to be gone), with the folders they empty.
+    Only(&'a [String]),
+}
+
+fn remove_listed(out_dir: &Path, paths: &[String]) -> Result<usize> {
+    let mut gone = 0;
+    for path in paths {
+        gone += usize::from(crate::sync::remove(out_dir, path)?);
+    }
+    Ok(gone)
 }
 
 impl Drop for Staging {
@@ -137,8 +156,9 @@ mod tests {
         let staging = Staging::new(&out, &[]).unwrap();
         assert!(staging.stage("a/index.html", b"A").unwrap());
         assert!(!out.join("a/index.html").exists());
-        let stats =
-            staging.commit(&names(&["a/index.html"]), &names(&["a/index.html"]), &[]).unwrap();
+        let stats = staging
+            .commit(&names(&["a/index.html"]), &names(&["a/index.html"]), &[], Removal::Sweep)
+            .unwrap();
         assert_eq!(stats.written, 1);
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A");
         assert!(!tmp.path().join(".public.staging").exists());
@@ -153,7 +173,7 @@ mod tests {
         std::fs::write(out.join("old/index.html"), "O").unwrap();
         let staging = Staging::new(&out, &[]).unwrap();
         assert!(!staging.stage("same.html", b"S").unwrap());
-        let stats = staging.commit(&names(&["same.html"]), &[], &[]).unwrap();
+        let stats = staging.commit(&names(&["same.html"]), &[], &[], Removal::Sweep).unwrap();
         assert_eq!((stats.written, stats.unchanged, stats.removed), (0, 1, 1));
         assert!(!out.join("old").exists());
     }

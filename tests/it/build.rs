@@ -128,3 +128,16 @@ fn a_build_without_the_cache_invalidates_it() {
     assert!(site.run(&["build", "--no-cache"]).success);
     assert!(!site.path(".broadsheet-cache").exists());
 }
+
+#[test]
+fn cached_build_removes_a_deleted_static_file() {
+    let site = TempSite::new("basic");
+    assert!(site.run(&["build"]).success);
+    assert!(site.path("public/logo.txt").is_file());
+    std::fs::remove_file(site.path("static/logo.txt")).unwrap();
+    assert!(site.run(&["build"]).success);
+    assert_eq!(std::fs::read_to_string(site.path("public/logo.txt")).unwrap(), "theme logo\n");
+    std::fs::remove_file(site.path("themes/plain/static/logo.txt")).unwrap();
+    assert!(site.run(&["build"]).success);
+    assert!(!site.path("public/logo.txt").exists());
+}
