@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use anyhow::anyhow;
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::load::{Failure, Loaded, LoadedArticle, SectionIndex};
@@ -227,7 +228,9 @@ fn assign_slugs(config: &Config, articles: &[Arc<LoadedArticle>]) -> (Vec<String
     let mut taken: HashMap<String, usize> = HashMap::new();
     let mut failures = Vec::new();
     let explicit: Vec<Option<String>> =
-        articles.iter().map(|a| a.slug.as_deref().map(slugify)).collect();
+        articles.par_iter().map(|a| a.slug.as_deref().map(slugify)).collect();
+    // Transliteration is the costly part: derive every title's base slug in parallel.
+    let bases: Vec<String> = articles.par_iter().map(|a| base_slug(&a.title, "article")).collect();
     for (i, slug) in explicit.iter().enumerate() {
         let Some(slug) = slug else { continue };
         let url = permalink(&config.permalinks.article, Some(articles[i].issue), slug);
@@ -240,23 +243,27 @@ fn assign_slugs(config: &Config, articles: &[Arc<LoadedArticle>]) -> (Vec<String
     let slugs = articles
         .iter()
         .zip(explicit)
+        .zip(bases)
         .enumerate()
-        .map(|(i, (article, slug))| {
-            slug.unwrap_or_else(|| derive_unique_slug(config, article, i, &mut taken))
+        .map(|(i, ((article, slug), base))| {
+            slug.unwrap_or_else(|| derive_unique_slug(config, article, base, i, &mut taken))
         })
         .collect();
     (slugs, failures)
 }
 
+/// `text`'s slug, or `fallback` when the text has nothing to transliterate.
+fn base_slug(text: &str, fallback: &str) -> String {
+    Some(slugify(text)).filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_owned())
+}
+
 fn derive_unique_slug(
     config: &Config,
     article: &LoadedArticle,
+    base: String,
     index: usize,
     taken: &mut HashMap<String, usize>,
 ) -> String {
-    let base = Some(slugify(&article.title))
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "article".to_owned());
     let mut slug = base.clone();
     let mut n = 2;
     loop {
@@ -287,9 +294,8 @@ fn build_authors(
 ) -> Vec<Author> {
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut authors = Vec::with_capacity(names.len());
-    for (name, list) in names {
-        let base =
-            Some(slugify(&name)).filter(|s| !s.is_empty()).unwrap_or_else(|| "author".to_owned());
+    let bases: Vec<String> = names.par_iter().map(|(name, _)| base_slug(name, "author")).collect();
+    for ((name, list), base) in names.into_iter().zip(bases) {
         let count = used.entry(base.clone()).or_insert(0);
         *count += 1;
         let slug = if *count == 1 { base } else { format!("{base}-{count}") };

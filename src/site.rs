@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, anyhow};
+use rayon::prelude::*;
 
 use crate::cache;
 use crate::config::Config;
@@ -248,11 +249,14 @@ impl Session {
         let stage = Instant::now();
         let loaded = load::Loaded { articles, section_indexes: indexes };
         let (site, mut clashes) = model::build_site(&self.config, loaded);
+        log_time(stage, "assembled the site model");
         failures.append(&mut clashes);
         fill_counts(&mut report, &site);
         let shared = render::share(&site, &self.config);
+        log_time(stage, "computed shared template values");
         let jobs = render::plan(&site, &self.config, &self.templates);
         let next = signature_map(&jobs, &site, &self.config, &shared, &self.templates);
+        log_time(stage, "planned pages and their signatures");
         let todo = self.jobs_to_render(&jobs, &next, scope);
         report.timings.model = stage.elapsed();
         let staging = self.open_staging(&mut failures);
@@ -345,7 +349,7 @@ impl Session {
         }
         let known = &self.signatures.pages;
         let out = &self.config.output_dir;
-        jobs.iter()
+        jobs.par_iter()
             .filter(|job| {
                 known.get(&job.url) != next.get(&job.url)
                     || (scope == Scope::Whole && !out.join(render::output_path(&job.url)).is_file())
@@ -492,6 +496,11 @@ fn signature_map(
 ) -> BTreeMap<String, u64> {
     let signatures = signature::compute(jobs, site, config, shared, templates);
     jobs.iter().map(|job| job.url.clone()).zip(signatures).collect()
+}
+
+/// Logs at debug level how long since `start` a step took (`RUST_LOG=debug`).
+fn log_time(start: Instant, what: &str) {
+    log::debug!("{what} after {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
 }
 
 fn fill_counts(report: &mut Report, site: &Site) {
