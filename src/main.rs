@@ -298,6 +298,7 @@ fn serve(args: WatchArgs, port: u16, interface: &str, open: bool) -> Result<bool
     let first = watch.build();
     print_outcome(&first);
     let server = broadsheet::serve::Server::start(watch.output_dir(), interface, port)?;
+    server.set_base_path(watch.base_path());
     if server.port() != port {
         println!("port {port} is busy; using {} instead", server.port());
     }

@@ -33,7 +33,7 @@ const LIVE_RELOAD: &str = r#"<script data-broadsheet-live-reload>
     sessionStorage.removeItem(key);
     addEventListener("load", () => scrollTo(0, Number(saved)));
   }
-  const events = new EventSource("/__broadsheet/events");
+  const events = new EventSource("/__broadsheet/events?since=__GENERATION__");
   events.addEventListener("reload", () => {
     sessionStorage.setItem(key, String(scrollY));
     location.reload();
@@ -60,6 +60,11 @@ struct State {
     clients: Vec<TcpStream>,
     /// The last build error, sent to browsers that connect while it stands.
     error: Option<String>,
+    /// Successful rebuilds so far. A page carries the number it was served at, so a page
+    /// that connects after a rebuild it missed (it was still loading) reloads at once.
+    generation: u64,
+    /// The path of `base_url` (`/news/`): requests under it are served from the output root.
+    base_path: String,
 }
 
 /// A running server; it stops when the process does.
@@ -91,12 +96,20 @@ impl Server {
         self.port
     }
 
+    /// Serves the site under the sub-path of its `base_url` (`/news/`) as well as at the root,
+    /// so the links of a site built for a sub-path work in the preview.
+    pub fn set_base_path(&self, base_path: &str) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.base_path = base_path.to_owned();
+    }
+
     /// Tells every open page about a rebuild: reload, or show the error.
     pub fn notify(&self, outcome: &Outcome) {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let message = match outcome {
             Outcome::Rebuilt { .. } => {
                 state.error = None;
+                state.generation += 1;
                 "event: reload\ndata: {}\n\n".to_owned()
             }
             Outcome::Failed { line, errors } => {
@@ -131,11 +144,16 @@ fn bind(interface: &str, port: u16) -> Result<TcpListener> {
 fn handle(mut stream: TcpStream, root: &Path, state: &Mutex<State>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let Some((method, target)) = read_request_head(&stream) else { return };
+    let (generation, base_path) = {
+        let state = state.lock().unwrap_or_else(PoisonError::into_inner);
+        (state.generation, state.base_path.clone())
+    };
     let path = target.split(['?', '#']).next().unwrap_or("/");
+    let path = strip_base_path(path, &base_path);
     if path == EVENTS_PATH {
-        return open_events(stream, state);
+        return open_events(stream, state, since(&target));
     }
-    let response = respond(&method, path, root);
+    let response = respond(&method, &path, root, generation);
     let mut head = format!(
         "HTTP/1.1 {}\r\nContent-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n",
         response.status,
@@ -153,11 +171,28 @@ fn handle(mut stream: TcpStream, root: &Path, state: &Mutex<State>) {
     let _ = stream.shutdown(Shutdown::Write);
 }
 
+/// `/news/x` → `/x` when the site's base path is `/news/`; other paths unchanged.
+fn strip_base_path(path: &str, base_path: &str) -> String {
+    let base = base_path.trim_end_matches('/');
+    match path.strip_prefix(base) {
+        Some(rest) if !base.is_empty() && (rest.is_empty() || rest.starts_with('/')) => {
+            if rest.is_empty() { "/".to_owned() } else { rest.to_owned() }
+        }
+        _ => path.to_owned(),
+    }
+}
+
+/// The `since=N` of an event-stream request: the generation its page was served at.
+fn since(target: &str) -> Option<u64> {
+    let query = target.split_once('?')?.1;
+    query.split('&').find_map(|pair| pair.strip_prefix("since="))?.parse().ok()
+}
+
 /// Keeps an event stream open; the watch loop writes to it.
 ///
 /// The head is written under the lock, in the same step that registers the stream: once the
 /// browser sees the stream open, no rebuild event can slip past it.
-fn open_events(mut stream: TcpStream, state: &Mutex<State>) {
+fn open_events(mut stream: TcpStream, state: &Mutex<State>, since: Option<u64>) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 Connection: keep-alive\r\n\r\nretry: 500\n\n";
     let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
@@ -166,6 +201,8 @@ fn open_events(mut stream: TcpStream, state: &Mutex<State>) {
     }
     if let Some(error) = &state.error {
         let _ = stream.write_all(error_event(error).as_bytes());
+    } else if since.is_some_and(|served| served < state.generation) {
+        let _ = stream.write_all(b"event: reload\ndata: {}\n\n");
     }
     state.clients.push(stream);
 }
@@ -195,7 +232,7 @@ fn text(status: &'static str, body: &str) -> Response {
     Response { status, headers, body: body.as_bytes().to_vec() }
 }
 
-fn respond(method: &str, path: &str, root: &Path) -> Response {
+fn respond(method: &str, path: &str, root: &Path, generation: u64) -> Response {
     if method != "GET" && method != "HEAD" {
         return text("405 Method Not Allowed", "method not allowed\n");
     }
@@ -209,10 +246,12 @@ fn respond(method: &str, path: &str, root: &Path) -> Response {
         file.push("index.html");
     }
     if !file.exists() {
-        return not_found(root);
+        return not_found(root, generation);
     }
     match inside(root, &file) {
-        Some(file) => serve_file("200 OK", &file).unwrap_or_else(|| not_found(root)),
+        Some(file) => {
+            serve_file("200 OK", &file, generation).unwrap_or_else(|| not_found(root, generation))
+        }
         None => text("403 Forbidden", "forbidden\n"),
     }
 }
@@ -225,26 +264,28 @@ fn inside(root: &Path, file: &Path) -> Option<PathBuf> {
 }
 
 /// The site's `404.html` with status 404, or a plain message.
-fn not_found(root: &Path) -> Response {
+fn not_found(root: &Path, generation: u64) -> Response {
     let page = root.join("404.html");
-    let page = inside(root, &page).and_then(|page| serve_file("404 Not Found", &page));
+    let page = inside(root, &page).and_then(|page| serve_file("404 Not Found", &page, generation));
     page.unwrap_or_else(|| text("404 Not Found", "not found\n"))
 }
 
-fn serve_file(status: &'static str, file: &Path) -> Option<Response> {
+fn serve_file(status: &'static str, file: &Path, generation: u64) -> Option<Response> {
     let body = std::fs::read(file).ok()?;
     let kind = content_type(file);
-    let body = if kind.starts_with("text/html") { inject(body) } else { body };
+    let body = if kind.starts_with("text/html") { inject(body, generation) } else { body };
     Some(Response { status, headers: vec![("Content-Type", kind.to_owned())], body })
 }
 
-/// Adds the live-reload script before the last `</body>` (or at the end).
-pub fn inject(html: Vec<u8>) -> Vec<u8> {
+/// Adds the live-reload script before the last `</body>` (or at the end), stamped with the
+/// rebuild `generation` the page is served at.
+pub fn inject(html: Vec<u8>, generation: u64) -> Vec<u8> {
     let lower = html.to_ascii_lowercase();
     let at = lower.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + LIVE_RELOAD.len());
+    let script = LIVE_RELOAD.replace("__GENERATION__", &generation.to_string());
+    let mut out = Vec::with_capacity(html.len() + script.len());
     out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(LIVE_RELOAD.as_bytes());
+    out.extend_from_slice(script.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
 }
@@ -317,8 +358,18 @@ mod tests {
     }
 
     #[test]
+    fn base_path_is_stripped_and_since_is_read() {
+        assert_eq!(strip_base_path("/news/a/", "/news/"), "/a/");
+        assert_eq!(strip_base_path("/news", "/news/"), "/");
+        assert_eq!(strip_base_path("/newsroom/", "/news/"), "/newsroom/");
+        assert_eq!(strip_base_path("/a/", "/"), "/a/");
+        assert_eq!(since("/__broadsheet/events?since=4"), Some(4));
+        assert_eq!(since("/__broadsheet/events"), None);
+    }
+
+    #[test]
     fn script_goes_before_the_body_end() {
-        let html = inject(b"<p>x</p></BODY></html>".to_vec());
+        let html = inject(b"<p>x</p></BODY></html>".to_vec(), 3);
         let html = String::from_utf8(html).unwrap();
         assert!(html.starts_with("<p>x</p><script data-broadsheet-live-reload>"));
         assert!(html.ends_with("</script></BODY></html>"));

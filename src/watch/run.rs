@@ -76,6 +76,11 @@ impl Watch {
         &self.session.config.output_dir
     }
 
+    /// The path of the site's `base_url` (`/` or `/news/`).
+    pub fn base_path(&self) -> &str {
+        &self.session.config.base_path
+    }
+
     /// The first, full build (also copies every static file).
     pub fn build(&mut self) -> Outcome {
         let started = Instant::now();

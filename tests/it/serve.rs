@@ -67,6 +67,17 @@ fn serve_answers_files_with_types_404_page_and_refuses_escapes() {
 }
 
 #[test]
+fn serve_answers_under_the_base_path_of_a_sub_path_site() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a")).unwrap();
+    std::fs::write(dir.path().join("a/index.html"), "<body>A</body>").unwrap();
+    let server = Server::start(dir.path(), "127.0.0.1", 0).unwrap();
+    server.set_base_path("/news/");
+    assert_eq!(get(server.port(), "/news/a/").0, "HTTP/1.1 200 OK");
+    assert_eq!(get(server.port(), "/a/").0, "HTTP/1.1 200 OK");
+}
+
+#[test]
 fn serve_takes_the_next_port_when_busy() {
     let dir = tempfile::tempdir().unwrap();
     let first = Server::start(dir.path(), "127.0.0.1", 0).unwrap();
