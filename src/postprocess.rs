@@ -686,3 +686,23 @@ mod tests {
         assert_eq!(out.links, ["/x"]);
     }
 }
+
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    /// `cargo test --release --lib postprocess::bench -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a timing probe, run by hand"]
+    fn time_a_real_page() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/2024/05/24");
+        let page = dir.join("qi-da-xing-dong-da-zao-shi-jie-ji-hai-yang-aiji-ju-qu/index.html");
+        let Ok(html) = std::fs::read_to_string(page) else { return };
+        let opts = PostOptions { base_path: "/", site_origin: None, heading_anchors: true };
+        let start = std::time::Instant::now();
+        for _ in 0..2000 {
+            process(&html, &opts).unwrap();
+        }
+        eprintln!("{} bytes: {:?} per page", html.len(), start.elapsed() / 2000);
+    }
+}
