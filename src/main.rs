@@ -112,6 +112,7 @@ struct SplitArgs {
 }
 
 fn main() -> ExitCode {
+    disable_transparent_huge_pages();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
         .format_timestamp(None)
         .format_target(false)
@@ -314,6 +315,18 @@ fn serve(args: WatchArgs, port: u16, interface: &str, open: bool) -> Result<bool
         server.notify(&outcome);
     });
     Ok(true)
+}
+
+/// Transparent huge pages make mimalloc's arenas fault in 2 MiB at a time: a short build pays
+/// for zeroing memory it never uses (about 40 MiB of RSS and a fifth of system time measured at
+/// 10,000 articles). Only this process is affected.
+fn disable_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and only sets a flag on this
+    // process; it cannot touch memory we own.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
 
 /// mimalloc: rendering allocates many small strings on every thread, where glibc's allocator
