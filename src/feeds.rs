@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::model::Site;
-use crate::render::{Bodies, body_of};
+use crate::render::Bodies;
 
 /// A generated file: path under the output folder and its bytes.
 pub(crate) struct Generated {
@@ -95,7 +95,7 @@ fn atom(site: &Site, bodies: &Bodies, config: &Config) -> String {
         escape_xml(&feed_url),
     );
     for index in feed_articles(site, config) {
-        atom_entry(&mut xml, site, config, index, body_of(site, bodies, index));
+        atom_entry(&mut xml, site, config, index, bodies.get(&index).map_or("", String::as_str));
     }
     xml.push_str("</feed>\n");
     xml

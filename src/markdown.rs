@@ -1,4 +1,4 @@
-//! Markdown → HTML fragment, plus the text facts a page needs: summary, word count, reading
+//! Markdown → HTML fragment, and separately the text facts a page needs: summary, word count, reading
 //! time and the plain text for search.
 //!
 //! pulldown-cmark with tables, footnotes and strikethrough. One tweak for Chinese and Japanese:
@@ -9,12 +9,10 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::config::ReadingSpeed;
 
-/// What rendering one Markdown body yields.
+/// The text of one Markdown body, without its markup.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Rendered {
-    /// The HTML fragment.
-    pub(crate) html: String,
-    /// The text of the first paragraph (no markup).
+pub(crate) struct Text {
+    /// The text of the first paragraph.
     pub(crate) first_paragraph: String,
     /// All text, paragraphs separated by newlines (for search and counts).
     pub(crate) plain_text: String,
@@ -24,14 +22,22 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Renders a Markdown body.
-pub(crate) fn render(markdown: &str) -> Rendered {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
-    let events = drop_cjk_soft_breaks(events);
-    let (first_paragraph, plain_text) = collect_text(&events);
+fn events(markdown: &str) -> Vec<Event<'_>> {
+    drop_cjk_soft_breaks(Parser::new_ext(markdown, options()).collect())
+}
+
+/// The text facts of a Markdown body (for summaries, counts and search), without rendering
+/// HTML: loading needs these for every article, the HTML only for pages being rendered.
+pub(crate) fn text(markdown: &str) -> Text {
+    let (first_paragraph, plain_text) = collect_text(&events(markdown));
+    Text { first_paragraph, plain_text }
+}
+
+/// Renders a Markdown body to an HTML fragment.
+pub(crate) fn to_html(markdown: &str) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut html, events.into_iter());
-    Rendered { html, first_paragraph, plain_text }
+    html::push_html(&mut html, events(markdown).into_iter());
+    html
 }
 
 /// Whether `c` is a Han, kana, hangul or CJK punctuation character.
@@ -179,27 +185,25 @@ mod tests {
 
     #[test]
     fn soft_break_between_cjk_is_dropped() {
-        let out = render("青岛\n日报");
-        assert_eq!(out.html, "<p>青岛日报</p>\n");
+        assert_eq!(to_html("青岛\n日报"), "<p>青岛日报</p>\n");
     }
 
     #[test]
     fn soft_break_between_latin_words_stays() {
-        let out = render("news\npaper");
-        assert_eq!(out.html, "<p>news\npaper</p>\n");
+        assert_eq!(to_html("news\npaper"), "<p>news\npaper</p>\n");
     }
 
     #[test]
     fn tables_footnotes_strikethrough_work() {
-        let out = render("| a |\n|---|\n| b |\n\n~~x~~ y[^1]\n\n[^1]: note\n");
-        assert!(out.html.contains("<table>"));
-        assert!(out.html.contains("<del>x</del>"));
-        assert!(out.html.contains("footnote"));
+        let html = to_html("| a |\n|---|\n| b |\n\n~~x~~ y[^1]\n\n[^1]: note\n");
+        assert!(html.contains("<table>"));
+        assert!(html.contains("<del>x</del>"));
+        assert!(html.contains("footnote"));
     }
 
     #[test]
     fn first_paragraph_and_plain_text() {
-        let out = render("## 标题\n\n第一段。\n\n第二段。");
+        let out = text("## 标题\n\n第一段。\n\n第二段。");
         assert_eq!(out.first_paragraph, "第一段。");
         assert!(out.plain_text.contains("第二段。"));
     }

@@ -64,34 +64,8 @@ pub struct Page {
     pub staged: bool,
 }
 
-/// Bodies of articles that came from the build cache without one, by article index.
+/// Bodies (HTML) of the articles the feed carries, by article index.
 pub(crate) type Bodies = HashMap<usize, String>;
-
-/// An article's body HTML: its own, or the one loaded for it into `bodies`.
-pub(crate) fn body_of<'a>(site: &'a Site, bodies: &'a Bodies, index: usize) -> &'a str {
-    match &site.articles[index].data.content {
-        Some(content) => content,
-        None => bodies.get(&index).map_or("", String::as_str),
-    }
-}
-
-/// The articles whose body the jobs show (their own article pages), plus the feed's.
-pub(crate) fn bodies_needed(jobs: &[Job], site: &Site, config: &Config) -> Vec<usize> {
-    let mut needed: Vec<usize> = jobs
-        .iter()
-        .filter_map(|job| match job.kind {
-            Kind::Article(i) => Some(i),
-            _ => None,
-        })
-        .collect();
-    if config.feeds {
-        needed.extend(crate::feeds::feed_articles(site, config));
-    }
-    needed.sort_unstable();
-    needed.dedup();
-    needed.retain(|&i| site.articles[i].data.content.is_none());
-    needed
-}
 
 /// Template values computed once per build and shared by every page.
 pub(crate) struct Shared {
@@ -261,7 +235,6 @@ fn summary(article: &Article, site: &Site, sections: &[Value], authors: &[Value]
 /// link checker).
 pub(crate) struct Env<'a> {
     pub(crate) site: &'a Site,
-    pub(crate) bodies: &'a Bodies,
     pub(crate) config: &'a Config,
     pub(crate) shared: &'a Shared,
     pub(crate) templates: &'a Templates,
@@ -309,7 +282,14 @@ fn render_timed(
     took: &mut PageTimings,
 ) -> Result<Page> {
     let start = Instant::now();
-    let context = context_for(job, env.site, env.bodies, env.config, env.shared, env.templates);
+    let body = match job.kind {
+        Kind::Article(i) => {
+            Some(crate::load::load_body(env.config, &env.site.articles[i].data.path)?)
+        }
+        _ => None,
+    };
+    let context =
+        context_for(job, env.site, body.as_deref(), env.config, env.shared, env.templates);
     let context = tera::Context::from_value(context).context("page context is not an object")?;
     let rendered = Instant::now();
     took.context = rendered - start;
@@ -344,7 +324,7 @@ pub(crate) fn link_resolves(known: &HashSet<String>, link: &str) -> bool {
 pub(crate) fn context_for(
     job: &Job,
     site: &Site,
-    bodies: &Bodies,
+    body: Option<&str>,
     config: &Config,
     shared: &Shared,
     templates: &Templates,
@@ -353,7 +333,7 @@ pub(crate) fn context_for(
         Kind::Index => (config.title.clone(), index_context(site, shared)),
         Kind::Issue(i) => (issue_title(site, i, config), issue_context(site, shared, i)),
         Kind::Article(i) => {
-            (site.articles[i].data.title.clone(), article_context(site, bodies, shared, i))
+            (site.articles[i].data.title.clone(), article_context(site, body, shared, i))
         }
         Kind::Section { section, page } => section_context(site, config, shared, section, page),
         Kind::Author(i) => (site.authors[i].name.clone(), author_context(site, shared, i)),
@@ -455,12 +435,12 @@ fn print_groups(site: &Site, shared: &Shared, issue: &Issue) -> Value {
         .collect()
 }
 
-fn article_context(site: &Site, bodies: &Bodies, shared: &Shared, index: usize) -> Value {
+fn article_context(site: &Site, body: Option<&str>, shared: &Shared, index: usize) -> Value {
     let article = &site.articles[index];
     let data = &article.data;
     let mut value = shared.summaries[index].clone();
     let map = value.as_object_mut().expect("summaries are objects");
-    map.insert("content".into(), Value::String(body_of(site, bodies, index).to_owned()));
+    map.insert("content".into(), Value::String(body.unwrap_or_default().to_owned()));
     map.insert("word_count".into(), data.word_count.into());
     map.insert("slug".into(), article.slug.clone().into());
     map.insert("extra".into(), data.extra.clone());
@@ -642,7 +622,7 @@ mod tests {
         let shared = share(&site, &config);
         for job in plan(&site, &config, &templates) {
             let mut shown = Vec::new();
-            let context = context_for(&job, &site, &Bodies::new(), &config, &shared, &templates);
+            let context = context_for(&job, &site, None, &config, &shared, &templates);
             summary_urls(&context, &mut shown);
             let deps: Vec<&str> =
                 deps(&job, &site, &config).iter().map(|&i| site.articles[i].url.as_str()).collect();

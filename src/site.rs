@@ -261,11 +261,10 @@ impl Session {
         report.timings.model = stage.elapsed();
         let staging = self.open_staging(&mut failures);
         let known = self.known_paths(&jobs);
-        let bodies = self.load_bodies(&site, &todo, &mut failures);
+        let bodies = self.load_feed_bodies(&site, &mut failures);
         let stage = Instant::now();
         let env = render::Env {
             site: &site,
-            bodies: &bodies,
             config: &self.config,
             shared: &shared,
             templates: &self.templates,
@@ -316,26 +315,25 @@ impl Session {
         (articles, indexes, failures)
     }
 
-    /// Parses again the bodies the pages to render need, of articles read from the build
-    /// cache (which keeps no bodies).
-    fn load_bodies(
-        &self,
-        site: &Site,
-        todo: &[Job],
-        failures: &mut Vec<Failure>,
-    ) -> render::Bodies {
-        let needed = render::bodies_needed(todo, site, &self.config);
-        let paths: Vec<&Path> =
-            needed.iter().map(|&i| site.articles[i].data.path.as_path()).collect();
+    /// The bodies the feed carries (at most `feed_limit`, read again from their files).
+    fn load_feed_bodies(&self, site: &Site, failures: &mut Vec<Failure>) -> render::Bodies {
+        if !self.config.feeds {
+            return render::Bodies::new();
+        }
+        let wanted = feeds::feed_articles(site, &self.config);
+        let loaded: Vec<(usize, Result<String>)> = wanted
+            .par_iter()
+            .map(|&i| (i, load::load_body(&self.config, &site.articles[i].data.path)))
+            .collect();
         let mut bodies = render::Bodies::new();
-        for ((index, path), body) in
-            needed.iter().zip(&paths).zip(load::load_bodies(&self.config, &paths))
-        {
+        for (index, body) in loaded {
             match body {
                 Ok(body) => {
-                    bodies.insert(*index, body);
+                    bodies.insert(index, body);
                 }
-                Err(error) => failures.push(Failure { path: path.to_path_buf(), error }),
+                Err(error) => {
+                    failures.push(Failure { path: site.articles[index].data.path.clone(), error })
+                }
             }
         }
         bodies
