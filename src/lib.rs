@@ -29,7 +29,6 @@ pub mod serve;
 pub(crate) mod signature;
 pub mod site;
 pub mod split;
-pub(crate) mod sync;
 pub mod templates;
 pub mod timings;
 pub mod watch;

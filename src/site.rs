@@ -18,10 +18,9 @@ use crate::config::Config;
 use crate::feeds;
 use crate::load::{self, Failure, LoadedArticle, SectionIndex};
 use crate::model::{self, Site};
-use crate::output::{Removal, Staging, WriteStats};
+use crate::output::{self, Removal, Staging, WriteStats};
 use crate::render::{self, Job, Page, RenderTimings};
 use crate::signature::{self, Signatures};
-use crate::sync;
 use crate::templates::Templates;
 
 /// What the command line asks of a build.
@@ -428,7 +427,7 @@ impl Session {
     pub fn sync_static(&self, relative: &[PathBuf]) -> Result<WriteStats> {
         let mut stats = WriteStats::default();
         for path in relative {
-            sync::sync_static(&self.config.output_dir, &self.static_dirs(), path, &mut stats)?;
+            output::sync_static(&self.config.output_dir, &self.static_dirs(), path, &mut stats)?;
         }
         Ok(stats)
     }

@@ -29,8 +29,10 @@ pub struct WriteStats {
 }
 
 mod staging;
+mod sync;
 
 pub(crate) use staging::{Removal, Staging};
+pub(crate) use sync::sync_static;
 
 /// Static files that win, by path relative to the output folder, with their source.
 type StaticPlan = BTreeMap<PathBuf, PathBuf>;

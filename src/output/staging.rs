@@ -107,7 +107,7 @@ pub(crate) enum Removal<'a> {
 fn remove_listed(out_dir: &Path, paths: &[String]) -> Result<usize> {
     let mut gone = 0;
     for path in paths {
-        gone += usize::from(crate::sync::remove(out_dir, path)?);
+        gone += usize::from(super::sync::remove(out_dir, path)?);
     }
     Ok(gone)
 }

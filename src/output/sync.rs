@@ -1,15 +1,14 @@
-//! Brings part of the output folder up to date after an incremental rebuild: writes the pages
-//! that were re-rendered (only if their bytes changed), removes the files of pages that no
-//! longer exist, and copies or removes single static files.
+//! Single-file changes to the output folder: copying or removing one static file (watch) and
+//! removing one file with the folders it leaves empty.
 //!
-//! `output::write_site` owns whole-site writes (with its sweep of stale files); this module is
-//! for the few files one watch rebuild touches and never walks the output folder.
+//! Pages are written through [`super::Staging`]; this module handles single static files for
+//! watch and the removal of single files, and never walks the output folder.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use crate::output::WriteStats;
+use super::WriteStats;
 
 /// Writes `bytes` to `path` (through a temporary file and a rename, so a reader never sees
 /// half a page) unless the file already holds them. True if it wrote.
