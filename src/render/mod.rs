@@ -3,7 +3,9 @@
 //!
 //! Listings shown on many pages (each article's summary) are turned into template values once
 //! in [`Shared`]; a page's context borrows those by cloning only the few entries it shows.
-//! This module reads no files and writes none: it returns [`Page`]s for `output`.
+//! Each page's work happens in its own job: an article page reads and renders its body there
+//! (through `load`), and the finished page goes to `output`'s staging folder; only a small
+//! [`Page`] record (path, broken links) comes back.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
