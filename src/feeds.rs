@@ -3,13 +3,17 @@
 //! Written straight from the [`Site`] (no templates), so they are valid whatever the theme
 //! does. Text is escaped for XML; every URL is absolute (Atom and sitemaps require it).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::model::Site;
+use crate::model::{Article, Site};
 use crate::render::Bodies;
+use crate::signature::hash_of;
 
 /// A generated file: path under the output folder and its bytes.
 pub(crate) struct Generated {
@@ -18,7 +22,12 @@ pub(crate) struct Generated {
 }
 
 /// Every machine-readable file the configuration asks for.
-pub(crate) fn generate(site: &Site, bodies: &Bodies, config: &Config) -> Vec<Generated> {
+pub(crate) fn generate(
+    site: &Site,
+    bodies: &Bodies,
+    config: &Config,
+    search: &mut SearchCache,
+) -> Vec<Generated> {
     let mut files = Vec::new();
     if config.feeds {
         files.push(Generated { path: "atom.xml", text: atom(site, bodies, config) });
@@ -28,7 +37,7 @@ pub(crate) fn generate(site: &Site, bodies: &Bodies, config: &Config) -> Vec<Gen
     }
     files.push(Generated { path: "robots.txt", text: robots(config) });
     if config.search {
-        files.push(Generated { path: "search.json", text: search_index(site) });
+        files.push(Generated { path: "search.json", text: search_index(site, search) });
     }
     files
 }
@@ -171,8 +180,24 @@ fn robots(config: &Config) -> String {
     text
 }
 
-/// The client-side search index: one entry per article, newest first.
-fn search_index(site: &Site) -> String {
+/// Search entries serialised by earlier builds of this session, by article file, with the key
+/// they were made for: `watch` re-serialises only the entries an edit changed (serialising all
+/// of them is most of an update's time at 10,000 articles).
+#[derive(Debug, Default)]
+pub(crate) struct SearchCache {
+    entries: HashMap<PathBuf, (u64, Arc<str>)>,
+}
+
+/// What a search entry depends on: the file (title, date, summary, text) and what the model
+/// adds (URL, section and author names).
+fn entry_key(article: &Article, site: &Site) -> u64 {
+    let section = article.section.map(|s| site.sections[s].name.as_str());
+    let authors: Vec<&str> =
+        article.authors.iter().map(|&a| site.authors[a].name.as_str()).collect();
+    hash_of(&(article.data.file_hash, &article.url, section, authors))
+}
+
+fn search_entry(article: &Article, site: &Site) -> Arc<str> {
     #[derive(serde::Serialize)]
     struct Entry<'a> {
         title: &'a str,
@@ -183,27 +208,44 @@ fn search_index(site: &Site) -> String {
         summary: &'a str,
         text: &'a str,
     }
-    let entries: Vec<String> = site
+    let data = &article.data;
+    let entry = Entry {
+        title: &data.title,
+        url: &article.url,
+        date: data.date.to_string(),
+        section: article.section.map(|s| site.sections[s].name.as_str()),
+        authors: article.authors.iter().map(|&a| site.authors[a].name.as_str()).collect(),
+        summary: &data.summary,
+        text: &data.search_text,
+    };
+    serde_json::to_string(&entry).unwrap_or_default().into()
+}
+
+/// The client-side search index: one entry per article, newest first.
+fn search_index(site: &Site, cache: &mut SearchCache) -> String {
+    let known = &cache.entries;
+    let entries: Vec<(u64, Arc<str>)> = site
         .articles
         .par_iter()
         .map(|article| {
-            let data = &article.data;
-            let entry = Entry {
-                title: &data.title,
-                url: &article.url,
-                date: data.date.to_string(),
-                section: article.section.map(|s| site.sections[s].name.as_str()),
-                authors: article.authors.iter().map(|&a| site.authors[a].name.as_str()).collect(),
-                summary: &data.summary,
-                text: &data.search_text,
-            };
-            serde_json::to_string(&entry).unwrap_or_default()
+            let key = entry_key(article, site);
+            match known.get(&article.data.path) {
+                Some((old, entry)) if *old == key => (key, Arc::clone(entry)),
+                _ => (key, search_entry(article, site)),
+            }
         })
         .collect();
-    let mut json = String::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 2);
+    let mut json =
+        String::with_capacity(entries.iter().map(|(_, e)| e.len() + 1).sum::<usize>() + 2);
     json.push('[');
-    json.push_str(&entries.join(","));
+    for (i, (_, entry)) in entries.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(entry);
+    }
     json.push(']');
+    cache.entries = site.articles.iter().map(|a| a.data.path.clone()).zip(entries).collect();
     json
 }
 

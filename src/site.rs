@@ -160,6 +160,8 @@ pub struct Session {
     timings: StageTimings,
     /// The build cache's segments as last saved (see `cache::save`).
     cache_keys: BTreeMap<String, u64>,
+    /// Search entries serialised by earlier runs of this session.
+    search_cache: feeds::SearchCache,
     /// Signatures of the pages last written; empty until the first successful write.
     signatures: Signatures,
 }
@@ -182,7 +184,17 @@ impl Session {
         let cache_keys = cache.written().clone();
         let signatures = cache.signatures;
         let options = options.clone();
-        Ok(Session { config, options, templates, files, timings, signatures, cache_keys })
+        let search_cache = feeds::SearchCache::default();
+        Ok(Session {
+            config,
+            options,
+            templates,
+            files,
+            timings,
+            signatures,
+            cache_keys,
+            search_cache,
+        })
     }
 
     /// Reads the config, templates and content again (after a `site.toml` or theme change),
@@ -276,7 +288,7 @@ impl Session {
         let pages = collect_pages(&todo, results, &mut failures);
         report.pages = pages.len();
         let stage = Instant::now();
-        let generated = feeds::generate(&site, &bodies, &self.config);
+        let generated = feeds::generate(&site, &bodies, &self.config, &mut self.search_cache);
         report.timings.feeds = stage.elapsed();
         report.broken_links = broken_links(&pages);
         if let (true, Some(staging)) = (failures.is_empty(), staging) {
