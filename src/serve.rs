@@ -292,7 +292,7 @@ pub fn inject(html: Vec<u8>, generation: u64) -> Vec<u8> {
 
 /// A URL path as a relative file path: percent-decoded segments, `.` and empty ones dropped;
 /// `None` for `..` or a segment that decodes to a separator.
-fn decode_path(path: &str) -> Option<PathBuf> {
+pub fn decode_path(path: &str) -> Option<PathBuf> {
     let mut relative = PathBuf::new();
     for segment in path.split('/') {
         let segment = percent_decode(segment)?;
@@ -306,6 +306,7 @@ fn decode_path(path: &str) -> Option<PathBuf> {
     Some(relative)
 }
 
+/// Decodes `%XX` escapes as UTF-8; `None` for bad escapes or bad UTF-8.
 fn percent_decode(segment: &str) -> Option<String> {
     let bytes = segment.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

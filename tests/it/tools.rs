@@ -341,7 +341,7 @@ fn respond(
         return text("405 Method Not Allowed", "method not allowed\n");
     }
     let path = target.split(['?', '#']).next().unwrap_or("/");
-    let Some(relative) = decode_path(path) else {
+    let Some(relative) = broadsheet::serve::decode_path(path) else {
         return text("403 Forbidden", "forbidden\n");
     };
     let mut file = root.join(relative);
@@ -352,61 +352,12 @@ fn respond(
         file.push("index.html");
     }
     match std::fs::read(&file) {
-        Ok(body) => ("200 OK", vec![("Content-Type", content_type(&file).to_owned())], body),
+        Ok(body) => (
+            "200 OK",
+            vec![("Content-Type", broadsheet::serve::content_type(&file).to_owned())],
+            body,
+        ),
         Err(_) => text("404 Not Found", "not found\n"),
-    }
-}
-
-/// Turns a URL path into a relative file path: percent-decoded segments, `.`
-/// and empty ones dropped; `None` for `..` or a segment hiding a separator.
-fn decode_path(path: &str) -> Option<PathBuf> {
-    let mut relative = PathBuf::new();
-    for segment in path.split('/') {
-        let segment = percent_decode(segment)?;
-        match segment.as_str() {
-            "" | "." => {}
-            ".." => return None,
-            s if s.contains(['/', '\\', '\0']) => return None,
-            s => relative.push(s),
-        }
-    }
-    Some(relative)
-}
-
-/// Decodes `%XX` escapes as UTF-8; `None` for bad escapes or bad UTF-8.
-fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// The `Content-Type` for a file, by extension.
-fn content_type(file: &Path) -> &'static str {
-    match file.extension().and_then(|ext| ext.to_str()).unwrap_or("") {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
     }
 }
 
