@@ -425,14 +425,28 @@ impl Session {
             stats.unchanged = pages.len() + generated.len() - staged.len();
         }
         self.signatures = Signatures { pages: next, generated: generated_paths };
-        if self.options.cache {
-            self.cache_keys =
-                cache::save(&self.config, &self.signatures, &self.files, &self.cache_keys)?;
-        } else {
-            // The output changed behind the cache's back: a later cached build must not trust it.
-            cache::clear(&self.config)?;
-        }
+        self.update_cache();
         Ok(stats)
+    }
+
+    /// Saves the build cache, or (without one) removes it: the output just changed behind its
+    /// back and a later cached build must not trust it. The output is already written, so a
+    /// cache problem is a warning, not a failed build; a cache that could not be saved is
+    /// removed, which only costs the next build its speed.
+    fn update_cache(&mut self) {
+        let saved = if self.options.cache {
+            cache::save(&self.config, &self.signatures, &self.files, &self.cache_keys)
+                .map(|keys| self.cache_keys = keys)
+        } else {
+            cache::clear(&self.config)
+        };
+        if let Err(error) = saved {
+            log::warn!("{error:#}; the build cache is removed");
+            self.cache_keys.clear();
+            if let Err(error) = cache::clear(&self.config) {
+                log::warn!("{error:#}: delete `.broadsheet-cache/` before the next build");
+            }
+        }
     }
 
     /// Copies (or removes) static files given relative to a static folder.

@@ -141,3 +141,13 @@ fn cached_build_removes_a_deleted_static_file() {
     assert!(site.run(&["build"]).success);
     assert!(!site.path("public/logo.txt").exists());
 }
+
+#[test]
+fn a_cache_that_cannot_be_written_does_not_fail_the_build() {
+    let site = TempSite::new("basic");
+    site.write(".broadsheet-cache", "a file where the cache folder should be");
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(run.stderr.contains("the build cache is removed"), "{}", run.stderr);
+    assert!(site.path("public/index.html").is_file());
+}
