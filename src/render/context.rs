@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use chrono::Datelike;
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 
 use super::{
     Job, Kind, LATEST_PER_SECTION, MORE_FROM_SECTION, RECENT_ISSUES, page_count, paginated_url,
@@ -17,6 +17,18 @@ use super::{
 use crate::config::Config;
 use crate::model::{Article, Issue, Site};
 use crate::templates::Templates;
+
+/// A JSON object from owned values. Unlike `json!`, which re-serialises every value it is
+/// given (a deep copy through serde), this moves them in: page contexts are built for every
+/// page, and the copies were a large share of a build's time.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(entries.into_iter().map(|(key, value)| (key.to_owned(), value)).collect())
+}
+
+/// A JSON string from a borrowed string.
+fn text(value: &str) -> Value {
+    Value::String(value.to_owned())
+}
 
 /// Template values computed once per build and shared by every page.
 pub(crate) struct Shared {
@@ -35,19 +47,26 @@ pub(crate) fn share(site: &Site, config: &Config) -> Shared {
     let author_refs: Vec<Value> = site
         .authors
         .iter()
-        .map(|a| json!({"name": a.name, "slug": a.slug, "url": a.url}))
+        .map(|a| object([("name", text(&a.name)), ("slug", text(&a.slug)), ("url", text(&a.url))]))
         .collect();
     let summaries = site
         .articles
         .par_iter()
         .map(|article| summary(article, site, &section_refs, &author_refs))
         .collect();
-    let site_value = json!({
-        "title": config.title, "description": config.description, "language": config.language,
-        "base_url": config.base_url, "base_path": config.base_path, "feeds": config.feeds,
-        "search": config.search, "build_date": build_date(site), "sections": section_refs,
-        "newest_issue": site.issues.first().map(issue_date_ref), "extra": config.extra,
-    });
+    let site_value = object([
+        ("title", text(&config.title)),
+        ("description", text(&config.description)),
+        ("language", text(&config.language)),
+        ("base_url", text(&config.base_url)),
+        ("base_path", text(&config.base_path)),
+        ("feeds", config.feeds.into()),
+        ("search", config.search.into()),
+        ("build_date", build_date(site).into()),
+        ("sections", section_refs.clone().into()),
+        ("newest_issue", site.issues.first().map_or(Value::Null, issue_date_ref)),
+        ("extra", config.extra.clone()),
+    ]);
     Shared {
         site: site_value,
         summaries: Arc::new(summaries),
@@ -63,8 +82,13 @@ fn build_date(site: &Site) -> String {
 }
 
 fn section_ref(section: &crate::model::Section) -> Value {
-    json!({"name": section.name, "slug": section.slug, "url": section.url,
-           "description": section.description, "order": section.order})
+    object([
+        ("name", text(&section.name)),
+        ("slug", text(&section.slug)),
+        ("url", text(&section.url)),
+        ("description", text(&section.description)),
+        ("order", section.order.into()),
+    ])
 }
 
 fn issue_ref(issue: &Issue) -> Value {
@@ -78,20 +102,37 @@ fn issue_ref(issue: &Issue) -> Value {
 /// An issue's date and URL only: what `site` may carry without depending on any article, so
 /// that adding an article does not change every page's context.
 fn issue_date_ref(issue: &Issue) -> Value {
-    json!({"date": issue.date.to_string(), "year": issue.date.year(), "month": issue.date.month(),
-           "day": issue.date.day(), "url": issue.url})
+    object([
+        ("date", issue.date.to_string().into()),
+        ("year", issue.date.year().into()),
+        ("month", issue.date.month().into()),
+        ("day", issue.date.day().into()),
+        ("url", text(&issue.url)),
+    ])
 }
 
 fn summary(article: &Article, site: &Site, sections: &[Value], authors: &[Value]) -> Value {
     let data = &article.data;
-    json!({
-        "title": data.title, "kicker": data.kicker, "subtitle": data.subtitle, "column": data.column,
-        "url": article.url, "date": data.date.to_string(), "issue": site.issues[article.issue].date.to_string(),
-        "section": article.section.map(|s| &sections[s]), "page": data.page, "order": data.order,
-        "authors": article.authors.iter().map(|&a| &authors[a]).collect::<Vec<_>>(),
-        "byline": data.byline, "dateline": data.dateline, "summary": data.summary,
-        "reading_time": data.reading_time, "truncated": data.truncated, "tags": data.tags,
-    })
+    let optional = |value: &Option<String>| value.as_deref().map_or(Value::Null, text);
+    object([
+        ("title", text(&data.title)),
+        ("kicker", optional(&data.kicker)),
+        ("subtitle", optional(&data.subtitle)),
+        ("column", optional(&data.column)),
+        ("url", text(&article.url)),
+        ("date", data.date.to_string().into()),
+        ("issue", site.issues[article.issue].date.to_string().into()),
+        ("section", article.section.map_or(Value::Null, |s| sections[s].clone())),
+        ("page", optional(&data.page)),
+        ("order", data.order.into()),
+        ("authors", article.authors.iter().map(|&a| authors[a].clone()).collect()),
+        ("byline", optional(&data.byline)),
+        ("dateline", optional(&data.dateline)),
+        ("summary", text(&data.summary)),
+        ("reading_time", data.reading_time.into()),
+        ("truncated", data.truncated.into()),
+        ("tags", data.tags.iter().map(|t| text(t)).collect()),
+    ])
 }
 
 /// The whole context of one page.
@@ -113,13 +154,14 @@ pub(crate) fn context_for(
         Kind::Author(i) => (site.authors[i].name.clone(), author_context(site, shared, i)),
         Kind::Authors => (String::new(), authors_context(site, shared)),
         Kind::Archive => (String::new(), archive_context(site, shared)),
-        Kind::Search | Kind::NotFound => (String::new(), json!({})),
+        Kind::Search | Kind::NotFound => (String::new(), Value::Object(Map::new())),
     };
     let kind = kind_name(job.kind);
     let map = extra.as_object_mut().expect("every page context is built as a JSON object");
     map.insert("site".into(), shared.site.clone());
     map.insert("t".into(), templates.translations.clone());
-    map.insert("page".into(), json!({"kind": kind, "url": job.url, "title": title}));
+    let page = object([("kind", kind.into()), ("url", text(&job.url)), ("title", title.into())]);
+    map.insert("page".into(), page);
     extra
 }
 
@@ -143,7 +185,7 @@ fn issue_title(site: &Site, issue: usize, config: &Config) -> String {
     crate::templates::long_date(site.issues[issue].date, chinese)
 }
 
-fn summaries_of(shared: &Shared, indexes: &[usize]) -> Vec<Value> {
+fn summaries_of(shared: &Shared, indexes: &[usize]) -> Value {
     indexes.iter().map(|&i| shared.summaries[i].clone()).collect()
 }
 
@@ -155,7 +197,10 @@ fn index_context(site: &Site, shared: &Shared) -> Value {
         .iter()
         .enumerate()
         .map(|(i, section)| {
-            json!({"section": shared.section_refs[i], "articles": summaries_of(shared, latest_of(section))})
+            object([
+                ("section", shared.section_refs[i].clone()),
+                ("articles", summaries_of(shared, latest_of(section))),
+            ])
         })
         .collect();
     if let Some(map) = value.as_object_mut() {
@@ -170,9 +215,9 @@ fn latest_of(section: &crate::model::Section) -> &[usize] {
 }
 
 fn issue_context(site: &Site, shared: &Shared, index: usize) -> Value {
-    let recent: Vec<&Value> = shared.issue_refs.iter().take(RECENT_ISSUES).collect();
+    let recent: Value = shared.issue_refs.iter().take(RECENT_ISSUES).cloned().collect();
     let Some(issue) = site.issues.get(index) else {
-        return json!({"issue": null, "recent_issues": recent});
+        return object([("issue", Value::Null), ("recent_issues", recent)]);
     };
     let mut value = shared.issue_refs[index].clone();
     let map = value.as_object_mut().expect("issue refs are objects");
@@ -186,7 +231,7 @@ fn issue_context(site: &Site, shared: &Shared, index: usize) -> Value {
         issue.articles.first().map_or(Value::Null, |&a| shared.summaries[a].clone()),
     );
     map.insert("groups".into(), print_groups(site, shared, issue));
-    json!({"issue": value, "recent_issues": recent})
+    object([("issue", value), ("recent_issues", recent)])
 }
 
 /// Consecutive articles of the same section and page, in print order.
@@ -203,8 +248,11 @@ fn print_groups(site: &Site, shared: &Shared, issue: &Issue) -> Value {
     groups
         .into_iter()
         .map(|(section, page, list)| {
-            json!({"section": section.map(|s| &shared.section_refs[s]), "page": page,
-                   "articles": summaries_of(shared, &list)})
+            object([
+                ("section", section.map_or(Value::Null, |s| shared.section_refs[s].clone())),
+                ("page", page.map_or(Value::Null, text)),
+                ("articles", summaries_of(shared, &list)),
+            ])
         })
         .collect()
 }
@@ -220,14 +268,14 @@ fn article_context(site: &Site, body: Option<&str>, shared: &Shared, index: usiz
     map.insert("extra".into(), data.extra.clone());
     map.insert("source".into(), data.source.clone().into());
     let (prev, next) = neighbours(site, index);
-    let summary = |i: Option<usize>| i.map(|a| shared.summaries[a].clone());
-    json!({
-        "article": value,
-        "issue": shared.issue_refs[article.issue],
-        "prev": summary(prev),
-        "next": summary(next),
-        "more_from_section": summaries_of(shared, &more_from_section(site, index)),
-    })
+    let summary = |i: Option<usize>| i.map_or(Value::Null, |a| shared.summaries[a].clone());
+    object([
+        ("article", value),
+        ("issue", shared.issue_refs[article.issue].clone()),
+        ("prev", summary(prev)),
+        ("next", summary(next)),
+        ("more_from_section", summaries_of(shared, &more_from_section(site, index))),
+    ])
 }
 
 /// The articles printed just before and after `index` in its issue.
@@ -291,23 +339,30 @@ fn section_context(
     let pages = page_count(total, config.paginate);
     let list = section_slice(site, config, index, page);
     let url = |p: usize| paginated_url(&section.url, p);
-    let paginator = json!({
-        "articles": summaries_of(shared, list), "current": page, "total_pages": pages,
-        "total_articles": total,
-        "prev_url": (page > 1).then(|| url(page - 1)),
-        "next_url": (page < pages).then(|| url(page + 1)),
-        "pages": (1..=pages).map(|p| json!({"number": p, "url": url(p)})).collect::<Vec<_>>(),
-    });
-    (section.name.clone(), json!({"section": shared.section_refs[index], "paginator": paginator}))
+    let paginator = object([
+        ("articles", summaries_of(shared, list)),
+        ("current", page.into()),
+        ("total_pages", pages.into()),
+        ("total_articles", total.into()),
+        ("prev_url", (page > 1).then(|| url(page - 1)).into()),
+        ("next_url", (page < pages).then(|| url(page + 1)).into()),
+        (
+            "pages",
+            (1..=pages).map(|p| object([("number", p.into()), ("url", url(p).into())])).collect(),
+        ),
+    ]);
+    let context =
+        object([("section", shared.section_refs[index].clone()), ("paginator", paginator)]);
+    (section.name.clone(), context)
 }
 
 fn author_context(site: &Site, shared: &Shared, index: usize) -> Value {
     let author = &site.authors[index];
     let mut value = shared.author_refs[index].clone();
     let map = value.as_object_mut().expect("author refs are objects");
-    map.insert("articles".into(), summaries_of(shared, &author.articles).into());
+    map.insert("articles".into(), summaries_of(shared, &author.articles));
     map.insert("article_count".into(), author.articles.len().into());
-    json!({"author": value})
+    object([("author", value)])
 }
 
 fn authors_context(site: &Site, shared: &Shared) -> Value {
@@ -323,7 +378,7 @@ fn authors_context(site: &Site, shared: &Shared) -> Value {
             value
         })
         .collect();
-    json!({"authors": authors})
+    object([("authors", authors.into())])
 }
 
 fn archive_context(site: &Site, shared: &Shared) -> Value {
@@ -333,12 +388,16 @@ fn archive_context(site: &Site, shared: &Shared) -> Value {
         let key = (issue.date.year(), issue.date.month());
         if current != Some(key) {
             current = Some(key);
-            months.push(json!({"year": key.0, "month": key.1,
-                               "label_date": format!("{:04}-{:02}-01", key.0, key.1), "issues": []}));
+            months.push(object([
+                ("year", key.0.into()),
+                ("month", key.1.into()),
+                ("label_date", format!("{:04}-{:02}-01", key.0, key.1).into()),
+                ("issues", Value::Array(Vec::new())),
+            ]));
         }
         if let Some(Value::Array(issues)) = months.last_mut().and_then(|m| m.get_mut("issues")) {
             issues.push(reference.clone());
         }
     }
-    json!({"months": months})
+    object([("months", months.into())])
 }
