@@ -149,6 +149,15 @@ pub(crate) fn build_site(config: &Config, loaded: Loaded) -> (Site, Vec<Failure>
     (site, failures)
 }
 
+/// Whether two versions of an article file give the same model: the same URL, issue, print
+/// position, section and reporters. Compares every field [`build_site`] reads (the title
+/// gives the derived slug), so a change elsewhere (text, summary, kicker, tags…) can be applied
+/// to a built [`Site`] in place by swapping the article's data.
+pub(crate) fn same_structure(a: &LoadedArticle, b: &LoadedArticle) -> bool {
+    (&a.path, &a.title, a.issue, a.order, &a.page, &a.section, &a.authors, &a.slug, a.draft)
+        == (&b.path, &b.title, b.issue, b.order, &b.page, &b.section, &b.authors, &b.slug, b.draft)
+}
+
 /// Print order within an issue: `order`, then page, then section name, then file path.
 fn compare_print_order(a: &LoadedArticle, b: &LoadedArticle) -> std::cmp::Ordering {
     print_order_key(a).cmp(&print_order_key(b))

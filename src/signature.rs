@@ -32,6 +32,9 @@ pub(crate) struct Signatures {
     pub(crate) pages: BTreeMap<String, u64>,
     /// Paths (under the output folder) of the generated feeds, sitemap and search index.
     pub(crate) generated: BTreeSet<String>,
+    /// The hash of each generated file's bytes as written (see `feeds::Generated`).
+    #[serde(default)]
+    pub(crate) generated_hashes: BTreeMap<String, u64>,
 }
 
 /// Hashes any hashable value.
@@ -57,27 +60,34 @@ fn hash_value(hasher: &mut DefaultHasher, value: &Value) {
     let _ = serde_json::to_writer(Sink(hasher), value);
 }
 
-fn value_hash(value: &Value) -> u64 {
+/// The hash of one JSON value (e.g. an article summary).
+pub(crate) fn value_hash(value: &Value) -> u64 {
     let mut hasher = DefaultHasher::new();
     hash_value(&mut hasher, value);
     hasher.finish()
 }
 
-/// Signatures of every job, computed in parallel; same order as `jobs`.
+/// The hash of every article summary, in parallel: what [`compute`] takes as `summaries`.
+pub(crate) fn summary_hashes(shared: &Shared) -> Vec<u64> {
+    shared.summaries.par_iter().map(value_hash).collect()
+}
+
+/// Signatures of every job, computed in parallel; same order as `jobs`. `summaries` holds the
+/// hash of each article's summary ([`summary_hashes`]), which `watch` keeps between updates.
 pub(crate) fn compute(
     jobs: &[Job],
     site: &Site,
     config: &Config,
     shared: &Shared,
     templates: &Templates,
+    summaries: &[u64],
 ) -> Vec<u64> {
-    let summaries: Vec<u64> = shared.summaries.par_iter().map(value_hash).collect();
     let mut global = DefaultHasher::new();
     hash_value(&mut global, &shared.site);
     hash_value(&mut global, &templates.translations);
     format!("{config:?}").hash(&mut global);
     let global = global.finish();
-    let inputs = Inputs { site, config, shared, templates, summaries: &summaries, global };
+    let inputs = Inputs { site, config, shared, templates, summaries, global };
     jobs.par_iter().map(|job| inputs.signature(job)).collect()
 }
 

@@ -5,7 +5,7 @@
 //! stays in place. Fatal problems (unreadable `site.toml`, missing theme, template syntax error)
 //! return `Err` at once. [`Session`] keeps the loaded state so `watch` can rebuild from it.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -164,6 +164,22 @@ pub struct Session {
     search_cache: feeds::SearchCache,
     /// Signatures of the pages last written; empty until the first successful write.
     signatures: Signatures,
+    /// The model of the files as last loaded, when they loaded without a problem.
+    model: Option<Model>,
+    /// Content paths re-read since the model was made (see [`Session::reload_files`]).
+    changed: Vec<PathBuf>,
+}
+
+/// The site model of the content as last loaded, kept between runs so that `watch` applies a
+/// text edit in place instead of rebuilding the model, every summary and every summary's hash
+/// (most of an update's time at 10,000 articles).
+struct Model {
+    site: Site,
+    shared: render::Shared,
+    /// The hash of each article's summary, by article index.
+    summary_hashes: Vec<u64>,
+    /// Article index by file path (relative to the root).
+    article_at: HashMap<PathBuf, usize>,
 }
 
 impl Session {
@@ -194,6 +210,8 @@ impl Session {
             signatures,
             cache_keys,
             search_cache,
+            model: None,
+            changed: Vec::new(),
         })
     }
 
@@ -213,6 +231,7 @@ impl Session {
         for path in paths {
             let relative = path.strip_prefix(&self.config.root).unwrap_or(path).to_path_buf();
             let full = self.config.root.join(&relative);
+            self.changed.push(relative.clone());
             if full.is_file() {
                 let entry = load::load_entry(&self.config, &relative, None);
                 self.files.insert(relative, entry);
@@ -256,28 +275,33 @@ impl Session {
             timings: std::mem::take(&mut self.timings),
             ..Report::default()
         };
-        let (articles, indexes, mut failures) = self.collect_loaded();
         let stage = Instant::now();
-        let loaded = load::Loaded { articles, section_indexes: indexes };
-        let (site, mut clashes) = model::build_site(&self.config, loaded);
-        log_time(stage, "assembled the site model");
-        failures.append(&mut clashes);
-        fill_counts(&mut report, &site);
-        let shared = render::share(&site, &self.config);
-        log_time(stage, "computed shared template values");
-        let jobs = render::plan(&site, &self.config, &self.templates);
-        let next = signature_map(&jobs, &site, &self.config, &shared, &self.templates);
+        let (model, mut failures) = self.take_model();
+        let model_ok = failures.is_empty();
+        log_time(stage, "brought the site model and shared template values up to date");
+        let (site, shared) = (&model.site, &model.shared);
+        fill_counts(&mut report, site);
+        let jobs = render::plan(site, &self.config, &self.templates);
+        let signatures = signature::compute(
+            &jobs,
+            site,
+            &self.config,
+            shared,
+            &self.templates,
+            &model.summary_hashes,
+        );
+        let next = jobs.iter().map(|job| job.url.clone()).zip(signatures).collect();
         log_time(stage, "planned pages and their signatures");
         let todo = self.jobs_to_render(&jobs, &next, scope);
         report.timings.model = stage.elapsed();
         let staging = self.open_staging(&mut failures);
         let known = self.known_paths(&jobs);
-        let bodies = self.load_feed_bodies(&site, &mut failures);
+        let bodies = self.load_feed_bodies(site, &mut failures);
         let stage = Instant::now();
         let env = render::Env {
-            site: &site,
+            site,
             config: &self.config,
-            shared: &shared,
+            shared,
             templates: &self.templates,
             staging: staging.as_ref(),
             known: &known,
@@ -287,9 +311,11 @@ impl Session {
         report.timings.pages = page_timings;
         let pages = collect_pages(&todo, results, &mut failures);
         report.pages = pages.len();
+        log_time(stage, "rendered the pages");
         let stage = Instant::now();
-        let generated = feeds::generate(&site, &bodies, &self.config, &mut self.search_cache);
+        let generated = feeds::generate(site, &bodies, &self.config, &mut self.search_cache);
         report.timings.feeds = stage.elapsed();
+        log_time(stage, "generated feeds, sitemap and search index");
         report.broken_links = broken_links(&pages);
         if let (true, Some(staging)) = (failures.is_empty(), staging) {
             let stage = Instant::now();
@@ -299,6 +325,10 @@ impl Session {
                 Err(error) => failures.push(Failure { path: report.output_dir.clone(), error }),
             }
             report.timings.write = stage.elapsed();
+            log_time(stage, "wrote the output and the build cache");
+        }
+        if model_ok {
+            self.model = Some(model);
         }
         report.failures = failures;
         report.elapsed = started.elapsed()
@@ -306,6 +336,49 @@ impl Session {
             + report.timings.walk
             + report.timings.templates;
         report
+    }
+
+    /// The model of the content as loaded now, with the problems found making it: the kept
+    /// model updated in place when every file re-read since is an article whose change leaves
+    /// the structure as it was, else a model built afresh.
+    fn take_model(&mut self) -> (Model, Vec<Failure>) {
+        let changed = std::mem::take(&mut self.changed);
+        if let Some(mut model) = self.model.take()
+            && self.update_in_place(&mut model, &changed)
+        {
+            return (model, Vec::new());
+        }
+        self.build_model()
+    }
+
+    /// Applies re-read articles to `model` by swapping their data and refreshing their
+    /// summaries; `false` (leaving `model` to be dropped) as soon as one does not fit.
+    fn update_in_place(&self, model: &mut Model, changed: &[PathBuf]) -> bool {
+        for path in changed {
+            let Some(&index) = model.article_at.get(path) else { return false };
+            let Some((_, Ok(load::Item::Article(new)))) = self.files.get(path) else {
+                return false;
+            };
+            if !model::same_structure(&model.site.articles[index].data, new) {
+                return false;
+            }
+            model.site.articles[index].data = Arc::clone(new);
+            render::refresh_summary(&mut model.shared, &model.site, index);
+            model.summary_hashes[index] = signature::value_hash(&model.shared.summaries[index]);
+        }
+        true
+    }
+
+    fn build_model(&self) -> (Model, Vec<Failure>) {
+        let (articles, indexes, mut failures) = self.collect_loaded();
+        let loaded = load::Loaded { articles, section_indexes: indexes };
+        let (site, mut clashes) = model::build_site(&self.config, loaded);
+        failures.append(&mut clashes);
+        let shared = render::share(&site, &self.config);
+        let summary_hashes = signature::summary_hashes(&shared);
+        let article_at = site.articles.iter().enumerate();
+        let article_at = article_at.map(|(i, a)| (a.data.path.clone(), i)).collect();
+        (Model { site, shared, summary_hashes, article_at }, failures)
     }
 
     fn collect_loaded(&self) -> (Vec<Arc<LoadedArticle>>, Vec<SectionIndex>, Vec<Failure>) {
@@ -392,14 +465,17 @@ impl Session {
         let mut staged: Vec<String> =
             pages.iter().filter(|p| p.staged).map(|p| p.path.clone()).collect();
         for file in &generated {
-            if staging.stage(file.path, file.text.as_bytes())? {
-                staged.push(file.path.to_owned());
+            if self.generated_is_current(file, scope) {
+                continue;
+            }
+            if staging.stage(&file.path, file.text.as_bytes())? {
+                staged.push(file.path.clone());
             }
         }
         // Static files count with the generated ones, so a static file deleted from
         // `static/` is removed from the output by a cached build too.
         let mut generated_paths: BTreeSet<String> =
-            generated.iter().map(|g| g.path.to_owned()).collect();
+            generated.iter().map(|g| g.path.clone()).collect();
         for dir in self.static_dirs() {
             generated_paths.extend(static_files(&dir));
         }
@@ -410,7 +486,7 @@ impl Session {
             Scope::Whole => {
                 let mut produced: Vec<String> =
                     jobs.iter().map(|j| render::output_path(&j.url)).collect();
-                produced.extend(generated.iter().map(|g| g.path.to_owned()));
+                produced.extend(generated.iter().map(|g| g.path.clone()));
                 // With the last build's signatures we know what is gone; without, walk.
                 let removal = if self.signatures.pages.is_empty() {
                     Removal::Sweep
@@ -424,9 +500,20 @@ impl Session {
         if scope == Scope::Changes {
             stats.unchanged = pages.len() + generated.len() - staged.len();
         }
-        self.signatures = Signatures { pages: next, generated: generated_paths };
+        let generated_hashes = generated.iter().map(|g| (g.path.clone(), g.hash)).collect();
+        self.signatures = Signatures { pages: next, generated: generated_paths, generated_hashes };
+        let stage = Instant::now();
         self.update_cache();
+        log_time(stage, "saved the build cache");
         Ok(stats)
+    }
+
+    /// Whether the output already holds `file`'s bytes as last written, so it need not be
+    /// compared (for a whole build, only if the file is still there).
+    fn generated_is_current(&self, file: &feeds::Generated, scope: Scope) -> bool {
+        let written = self.signatures.generated_hashes.get(&file.path);
+        written == Some(&file.hash)
+            && (scope == Scope::Changes || self.config.output_dir.join(&file.path).is_file())
     }
 
     /// Saves the build cache, or (without one) removes it: the output just changed behind its
@@ -508,17 +595,6 @@ fn collect_pages(
         }
     }
     pages
-}
-
-fn signature_map(
-    jobs: &[Job],
-    site: &Site,
-    config: &Config,
-    shared: &render::Shared,
-    templates: &Templates,
-) -> BTreeMap<String, u64> {
-    let signatures = signature::compute(jobs, site, config, shared, templates);
-    jobs.iter().map(|job| job.url.clone()).zip(signatures).collect()
 }
 
 /// Logs at debug level how long since `start` a step took (`RUST_LOG=debug`).

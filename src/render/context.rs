@@ -76,6 +76,13 @@ pub(crate) fn share(site: &Site, config: &Config) -> Shared {
     }
 }
 
+/// Brings article `index`'s summary up to date after its file changed in a way that leaves
+/// the model's structure (URL, issue, section, authors, order) as it was.
+pub(crate) fn refresh_summary(shared: &mut Shared, site: &Site, index: usize) {
+    let value = summary(&site.articles[index], site, &shared.section_refs, &shared.author_refs);
+    Arc::make_mut(&mut shared.summaries)[index] = value;
+}
+
 /// The newest issue's date stands for the build date, so output does not depend on the clock.
 fn build_date(site: &Site) -> String {
     site.issues.first().map(|i| i.date.to_string()).unwrap_or_default()

@@ -20,7 +20,7 @@ mod context;
 use crate::output::Staging;
 use crate::postprocess::{self, PostOptions};
 use crate::templates::Templates;
-pub(crate) use context::{Shared, context_for, deps, kind_name, share};
+pub(crate) use context::{Shared, context_for, deps, kind_name, refresh_summary, share};
 
 /// How many other articles "more from the section" shows.
 const MORE_FROM_SECTION: usize = 5;

@@ -151,3 +151,47 @@ fn a_cache_that_cannot_be_written_does_not_fail_the_build() {
     assert!(run.stderr.contains("the build cache is removed"), "{}", run.stderr);
     assert!(site.path("public/index.html").is_file());
 }
+
+/// Reads a JSON file of the output.
+fn json(site: &TempSite, path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(site.path(path)).unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is not JSON ({e}): {text}"))
+}
+
+#[test]
+fn search_index_is_sharded_by_month_and_an_edit_rewrites_one_shard() {
+    let site = TempSite::new("basic");
+    site.write(
+        "content/2024-04-30/01-april.md",
+        "---\ntitle: 四月的稿件\nsection: 经济\n---\n\n四月正文。\n",
+    );
+    assert!(site.run(&["build"]).success);
+    let manifest = json(&site, "public/search.json");
+    let shards: Vec<(&str, u64)> = manifest["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["url"].as_str().unwrap(), s["articles"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(shards, [("/search/2024-05.json", 6), ("/search/2024-04.json", 1)]);
+    assert_eq!(manifest["articles"], 7);
+    let april = json(&site, "public/search/2024-04.json");
+    assert_eq!(april[0]["title"], "四月的稿件");
+    assert_eq!(april[0]["text"], "四月正文。");
+
+    let may = std::fs::metadata(site.path("public/search/2024-05.json")).unwrap().modified();
+    site.write(
+        "content/2024-04-30/01-april.md",
+        "---\ntitle: 四月的稿件\nsection: 经济\n---\n\n改过的正文。\n",
+    );
+    let edited = site.run(&["build"]);
+    assert!(edited.success, "{}", edited.stderr);
+    assert_eq!(json(&site, "public/search/2024-04.json")[0]["text"], "改过的正文。");
+    let may_after = std::fs::metadata(site.path("public/search/2024-05.json")).unwrap().modified();
+    assert_eq!(may.unwrap(), may_after.unwrap(), "the May shard was rewritten");
+
+    std::fs::remove_file(site.path("content/2024-04-30/01-april.md")).unwrap();
+    assert!(site.run(&["build"]).success);
+    assert!(!site.path("public/search/2024-04.json").exists(), "an empty month's shard stays");
+    assert_eq!(json(&site, "public/search.json")["shards"].as_array().unwrap().len(), 1);
+}

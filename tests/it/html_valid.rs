@@ -1,5 +1,6 @@
 //! The built sample edition checked by external tools: every page is valid HTML
-//! for the Nu HTML checker, and the home page loads cleanly in headless Chromium.
+//! for the Nu HTML checker, the home page loads cleanly in headless Chromium, and
+//! the search page finds articles across the monthly shards of the search index.
 //!
 //! Both build the repository's own sample (`site.toml`, `content/`, `themes/`)
 //! with the real binary, as a user would. Tools come from `tools.rs`: a missing
@@ -91,4 +92,63 @@ fn sample_home_page_loads_in_browser() {
     assert!(page.console_errors.is_empty(), "console errors: {page:?}");
     assert!(page.failed_requests.is_empty(), "requests outside 127.0.0.1: {page:?}");
     assert_eq!(page.lang, "zh-CN");
+}
+
+/// What `tests/browser/search_page.mjs` reports.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SearchReport {
+    status: String,
+    results: Vec<SearchResult>,
+    requests: Vec<String>,
+    console_errors: Vec<String>,
+    failed_requests: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct SearchResult {
+    title: String,
+    href: String,
+}
+
+#[test]
+fn search_page_finds_articles_in_every_monthly_shard() {
+    let Some(checker) = require_tool("playwright", node_with_playwright()) else { return };
+    let site = tempfile::tempdir().unwrap();
+    let root = tools::repo_root();
+    for part in ["site.toml", "content", "themes"] {
+        crate::support::copy_tree_or_file(&root.join(part), &site.path().join(part));
+    }
+    let april = site.path().join("content/2024-04-30/01-april.md");
+    std::fs::create_dir_all(april.parent().unwrap()).unwrap();
+    std::fs::write(&april, "---\ntitle: 四月青岛港口新闻\nsection: 经济\n---\n\n四月的正文。\n")
+        .unwrap();
+    // Built under a sub-path, so the shard URLs must get the base path too.
+    let served = tempfile::tempdir().unwrap();
+    let out = served.path().join("news");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
+    command.arg("build").arg("--root").arg(site.path()).arg("--output-dir").arg(&out);
+    command.args(["--base-url", "https://example.org/news/"]);
+    let output = tools::run_with_deadline(&mut command, BUILD_TIMEOUT).unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let (port, _guard) = serve_dir(served.path());
+
+    let url = format!("http://127.0.0.1:{port}/news/search/?q=%E9%9D%92%E5%B2%9B"); // 青岛
+    let mut command = Command::new(checker.node());
+    command.arg(checker.script("search_page.mjs")).arg(&url);
+    let output = tools::run_with_deadline(&mut command, Duration::from_secs(60)).unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: SearchReport = serde_json::from_str(stdout.trim()).unwrap();
+    assert!(report.console_errors.is_empty(), "{report:?}");
+    assert!(report.failed_requests.is_empty(), "{report:?}");
+    assert_eq!(
+        report.requests,
+        ["/news/search.json", "/news/search/2024-05.json", "/news/search/2024-04.json"]
+    );
+    let titles: Vec<&str> = report.results.iter().map(|r| r.title.as_str()).collect();
+    assert!(titles.contains(&"四月青岛港口新闻"), "{report:?}");
+    assert!(titles.len() > 1, "May articles mentioning 青岛 are missing: {report:?}");
+    assert!(report.results.iter().all(|r| r.href.starts_with("/news/2024/")), "{report:?}");
+    assert!(!report.status.is_empty(), "{report:?}");
 }

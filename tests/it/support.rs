@@ -75,6 +75,16 @@ pub(crate) fn run_binary(args: &[&str], cwd: &Path) -> Run {
     }
 }
 
+/// Copies a file, or a folder with [`copy_tree`].
+pub(crate) fn copy_tree_or_file(from: &Path, to: &Path) {
+    if from.is_dir() {
+        copy_tree(from, to, &[]);
+    } else {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
 /// Copies a folder tree, skipping top-level names in `skip`.
 pub(crate) fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
     for entry in walkdir::WalkDir::new(from).min_depth(1) {

@@ -110,13 +110,24 @@ fn set_field(site: &Path, file: &Path, key: &str, value: &str) {
     std::fs::write(site.join(file), text.join("\n") + "\n").unwrap();
 }
 
+/// Sets `key:` in a front matter, adding the line after the title when it is not there.
+fn put_field(site: &Path, file: &Path, key: &str, value: &str) {
+    let text = std::fs::read_to_string(site.join(file)).unwrap();
+    let prefix = format!("{key}: ");
+    if text.lines().any(|l| l.starts_with(&prefix)) {
+        return set_field(site, file, key, value);
+    }
+    let text = text.replacen("\ntitle: ", &format!("\n{prefix}{value}\ntitle: "), 1);
+    std::fs::write(site.join(file), text).unwrap();
+}
+
 /// Applies one random edit; returns its description and the content paths it touched
 /// (`None` when templates changed).
 fn random_edit(rng: &mut Rng, site: &Path, step: usize) -> (String, Option<Vec<PathBuf>>) {
     let list = articles(site);
     let file = list[rng.below(list.len())].clone();
     let path = site.join(&file);
-    match rng.below(8) {
+    match rng.below(9) {
         0 => {
             let mut text = std::fs::read_to_string(&path).unwrap();
             text.push_str(&format!("\nAdded paragraph {step}.\n"));
@@ -160,6 +171,18 @@ fn random_edit(rng: &mut Rng, site: &Path, step: usize) -> (String, Option<Vec<P
                 format!("rename {} → {}", file.display(), renamed.display()),
                 Some(vec![file, renamed]),
             )
+        }
+        7 => {
+            // Fields that change what summaries show but not the site's structure.
+            let (key, value) = [
+                ("kicker", format!("Kicker {step}")),
+                ("summary", format!("Summary {step}.")),
+                ("date", "2024-05-20".to_owned()),
+                ("tags", format!("[tag{step}]")),
+            ][rng.below(4)]
+            .clone();
+            put_field(site, &file, key, &value);
+            (format!("set {key} of {}", file.display()), Some(vec![file]))
         }
         _ => {
             let name = TEMPLATES[rng.below(TEMPLATES.len())];

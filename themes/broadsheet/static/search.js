@@ -30,16 +30,30 @@
   var entries = null;
   var loading = null;
 
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  // search.json lists the monthly shards (newest first); fetch them all in parallel.
+  // An index that is itself an array (or has `entries`) is used as it is.
+  function fetchEntries() {
+    return getJson(indexUrl).then(function (data) {
+      if (Array.isArray(data)) return data;
+      if (!Array.isArray(data.shards)) return data.entries || [];
+      return Promise.all(data.shards.map(function (s) { return getJson(withBase(s.url || s)); }))
+        .then(function (parts) { return [].concat.apply([], parts); });
+    });
+  }
+
   function load() {
     if (!loading) {
       status.textContent = msg.loading;
-      loading = fetch(indexUrl, { credentials: "same-origin" })
-        .then(function (r) {
-          if (!r.ok) throw new Error("HTTP " + r.status);
-          return r.json();
-        })
+      loading = fetchEntries()
         .then(function (data) {
-          entries = (Array.isArray(data) ? data : data.entries || []).map(function (e) {
+          entries = data.map(function (e) {
             var authors = e.authors || [];
             if (!Array.isArray(authors)) authors = [authors];
             authors = authors.map(function (a) { return typeof a === "string" ? a : (a && a.name) || ""; });
