@@ -10,13 +10,14 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::Datelike;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::load::LoadedArticle;
 use crate::model::{Article, Site};
 use crate::render::Bodies;
 use crate::signature::hash_of;
@@ -36,25 +37,61 @@ impl Generated {
     }
 }
 
-/// Every machine-readable file the configuration asks for.
+/// What earlier runs of a session generated, so that `watch` redoes only what an edit
+/// changed. `model` identifies the site model the entries were made from: while it stays the
+/// same (edits applied in place keep URLs, sections and reporters), an article whose data is
+/// the same `Arc` as before has the same search entry and the same sitemap line.
+#[derive(Debug, Default)]
+pub(crate) struct FeedCache {
+    model: Option<u64>,
+    search: SearchCache,
+    /// The sitemap, with the hash of the article dates it was made from.
+    sitemap: Option<(u64, Arc<str>, u64)>,
+}
+
+/// Every machine-readable file the configuration asks for. `model` identifies the site model
+/// (see [`FeedCache`]).
 pub(crate) fn generate(
     site: &Site,
+    model: u64,
     bodies: &Bodies,
     config: &Config,
-    search: &mut SearchCache,
+    cache: &mut FeedCache,
 ) -> Vec<Generated> {
+    let same_model = cache.model == Some(model);
+    cache.model = Some(model);
     let mut files = Vec::new();
     if config.feeds {
         files.push(Generated::new("atom.xml", atom(site, bodies, config)));
     }
     if config.sitemap {
-        files.push(Generated::new("sitemap.xml", sitemap(site, config)));
+        files.push(cached_sitemap(site, config, same_model, &mut cache.sitemap));
     }
     files.push(Generated::new("robots.txt", robots(config)));
     if config.search {
-        files.extend(search_index(site, search));
+        files.extend(search_index(site, same_model, &mut cache.search));
     }
     files
+}
+
+/// The sitemap, reused when the model is the same and no article's date changed (the only
+/// thing of an article it shows besides its URL).
+fn cached_sitemap(
+    site: &Site,
+    config: &Config,
+    same_model: bool,
+    cached: &mut Option<(u64, Arc<str>, u64)>,
+) -> Generated {
+    let dates: Vec<chrono::NaiveDate> = site.articles.iter().map(|a| a.data.date).collect();
+    let key = hash_of(&dates);
+    if let (true, Some((old, text, hash))) = (same_model, cached.as_ref())
+        && *old == key
+    {
+        return Generated { path: "sitemap.xml".to_owned(), text: Arc::clone(text), hash: *hash };
+    }
+    let file = Generated::new("sitemap.xml", sitemap(site, config));
+    *cached = Some((key, Arc::clone(&file.text), file.hash));
+    file
 }
 
 /// The paths [`generate`] will produce for this configuration that pages may link to (the
@@ -218,8 +255,8 @@ fn robots(config: &Config) -> String {
 /// 10,000 articles).
 #[derive(Debug, Default)]
 pub(crate) struct SearchCache {
-    /// By article file: the entry's key and its JSON.
-    entries: HashMap<PathBuf, (u64, Arc<str>)>,
+    /// By article index: the data each entry was made from, the entry's key and its JSON.
+    by_index: Vec<(Arc<LoadedArticle>, u64, Arc<str>)>,
     /// By month (`2024-05`): the shard's key and its JSON.
     shards: HashMap<String, (u64, Arc<str>)>,
 }
@@ -265,19 +302,12 @@ fn shard_month(article: &Article, site: &Site) -> (i32, u32) {
 
 /// The client-side search index: `search.json`, which lists the shards newest first, and one
 /// shard per month of issues (`search/2024-05.json`), an array of entries newest first.
-fn search_index(site: &Site, cache: &mut SearchCache) -> Vec<Generated> {
-    let known = &cache.entries;
-    let entries: Vec<(u64, Arc<str>)> = site
-        .articles
-        .par_iter()
-        .map(|article| {
-            let key = entry_key(article, site);
-            match known.get(&article.data.path) {
-                Some((old, entry)) if *old == key => (key, Arc::clone(entry)),
-                _ => (key, search_entry(article, site)),
-            }
-        })
-        .collect();
+fn search_index(site: &Site, same_model: bool, cache: &mut SearchCache) -> Vec<Generated> {
+    let entries = if same_model && cache.by_index.len() == site.articles.len() {
+        entries_in_place(site, &cache.by_index)
+    } else {
+        entries_by_path(site, &cache.by_index)
+    };
     let mut files = Vec::new();
     let mut manifest = Vec::new();
     let mut shards = HashMap::new();
@@ -303,9 +333,53 @@ fn search_index(site: &Site, cache: &mut SearchCache) -> Vec<Generated> {
     }
     let manifest = serde_json::json!({"version": 2, "articles": entries.len(), "shards": manifest});
     files.insert(0, Generated::new("search.json", manifest.to_string()));
-    cache.entries = site.articles.iter().map(|a| a.data.path.clone()).zip(entries).collect();
+    cache.by_index = site
+        .articles
+        .iter()
+        .zip(&entries)
+        .map(|(a, (key, entry))| (Arc::clone(&a.data), *key, Arc::clone(entry)))
+        .collect();
     cache.shards = shards;
     files
+}
+
+/// Every article's search entry, reusing a cached one made from the same file, URL, section
+/// and reporters.
+fn entries_by_path(
+    site: &Site,
+    cached: &[(Arc<LoadedArticle>, u64, Arc<str>)],
+) -> Vec<(u64, Arc<str>)> {
+    let known: HashMap<&Path, (u64, &Arc<str>)> =
+        cached.iter().map(|(data, key, entry)| (data.path.as_path(), (*key, entry))).collect();
+    site.articles
+        .par_iter()
+        .map(|article| {
+            let key = entry_key(article, site);
+            match known.get(article.data.path.as_path()) {
+                Some((old, entry)) if *old == key => (key, Arc::clone(entry)),
+                _ => (key, search_entry(article, site)),
+            }
+        })
+        .collect()
+}
+
+/// Every article's search entry when the model is the one the cache was made from: only the
+/// articles whose data was swapped in place get a new entry.
+fn entries_in_place(
+    site: &Site,
+    cached: &[(Arc<LoadedArticle>, u64, Arc<str>)],
+) -> Vec<(u64, Arc<str>)> {
+    site.articles
+        .iter()
+        .zip(cached)
+        .map(|(article, (data, key, entry))| {
+            if Arc::ptr_eq(data, &article.data) {
+                (*key, Arc::clone(entry))
+            } else {
+                (entry_key(article, site), search_entry(article, site))
+            }
+        })
+        .collect()
 }
 
 /// A JSON array of serialised entries.

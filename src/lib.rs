@@ -19,6 +19,7 @@ pub(crate) mod feeds;
 pub(crate) mod front_matter;
 pub(crate) mod fs;
 pub mod init;
+pub(crate) mod kept;
 pub mod load;
 pub(crate) mod markdown;
 pub mod model;

@@ -67,48 +67,78 @@ pub(crate) fn value_hash(value: &Value) -> u64 {
     hasher.finish()
 }
 
-/// The hash of every article summary, in parallel: what [`compute`] takes as `summaries`.
-pub(crate) fn summary_hashes(shared: &Shared) -> Vec<u64> {
-    shared.summaries.par_iter().map(value_hash).collect()
+/// Hashes of the values many signatures mix in, computed once per model: each article's
+/// summary and each issue, section and reporter reference. `watch` keeps them between
+/// updates and refreshes only the summaries an edit changed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ValueHashes {
+    /// By article index.
+    pub(crate) summaries: Vec<u64>,
+    issues: Vec<u64>,
+    sections: Vec<u64>,
+    authors: Vec<u64>,
 }
 
-/// Signatures of every job, computed in parallel; same order as `jobs`. `summaries` holds the
-/// hash of each article's summary ([`summary_hashes`]), which `watch` keeps between updates.
+impl ValueHashes {
+    /// Hashes every shared value, in parallel.
+    pub(crate) fn of(shared: &Shared) -> ValueHashes {
+        let all = |values: &[Value]| values.par_iter().map(value_hash).collect();
+        ValueHashes {
+            summaries: all(&shared.summaries),
+            issues: all(&shared.issue_refs),
+            sections: all(&shared.section_refs),
+            authors: all(&shared.author_refs),
+        }
+    }
+}
+
+/// Signatures of every job, computed in parallel; same order as `jobs`.
 pub(crate) fn compute(
     jobs: &[Job],
     site: &Site,
     config: &Config,
     shared: &Shared,
     templates: &Templates,
-    summaries: &[u64],
+    hashes: &ValueHashes,
 ) -> Vec<u64> {
-    let mut global = DefaultHasher::new();
-    hash_value(&mut global, &shared.site);
-    hash_value(&mut global, &templates.translations);
-    format!("{config:?}").hash(&mut global);
-    let global = global.finish();
-    let inputs = Inputs { site, config, shared, templates, summaries, global };
-    jobs.par_iter().map(|job| inputs.signature(job)).collect()
+    let signer = Signer::new(site, config, shared, templates, hashes);
+    jobs.par_iter().map(|job| signer.sign(job)).collect()
 }
 
-/// What every signature is computed from.
-struct Inputs<'a> {
+/// Signs pages: holds what every signature is computed from.
+pub(crate) struct Signer<'a> {
     site: &'a Site,
     config: &'a Config,
-    shared: &'a Shared,
     templates: &'a Templates,
-    summaries: &'a [u64],
+    hashes: &'a ValueHashes,
+    /// The site-wide values, the translations and the configuration.
     global: u64,
 }
 
-impl Inputs<'_> {
-    fn signature(&self, job: &Job) -> u64 {
+impl<'a> Signer<'a> {
+    /// Hashes the site-wide values once.
+    pub(crate) fn new(
+        site: &'a Site,
+        config: &'a Config,
+        shared: &Shared,
+        templates: &'a Templates,
+        hashes: &'a ValueHashes,
+    ) -> Signer<'a> {
+        let mut global = DefaultHasher::new();
+        hash_value(&mut global, &shared.site);
+        hash_value(&mut global, &templates.translations);
+        format!("{config:?}").hash(&mut global);
+        Signer { site, config, templates, hashes, global: global.finish() }
+    }
+
+    /// The signature of one page.
+    pub(crate) fn sign(&self, job: &Job) -> u64 {
         let mut hasher = DefaultHasher::new();
         self.global.hash(&mut hasher);
         self.templates.closure_hashes.get(job.template).hash(&mut hasher);
         (render::kind_name(job.kind), &job.url, job.template).hash(&mut hasher);
         for article in render::deps(job, self.site, self.config) {
-            (article, self.summaries[article]).hash(&mut hasher);
+            (article, self.hashes.summaries[article]).hash(&mut hasher);
         }
         self.frame(job.kind, &mut hasher);
         hasher.finish()
@@ -116,40 +146,40 @@ impl Inputs<'_> {
 
     /// What a page shows besides article summaries.
     fn frame(&self, kind: Kind, hasher: &mut DefaultHasher) {
-        let shared = self.shared;
+        let hashes = self.hashes;
         match kind {
             Kind::Index => self.issue_frame(0, hasher),
             Kind::Issue(i) => self.issue_frame(i, hasher),
             Kind::Article(i) => {
                 let article = &self.site.articles[i];
                 (article.data.file_hash, &article.slug).hash(hasher);
-                hash_value(hasher, &shared.issue_refs[article.issue]);
+                hashes.issues[article.issue].hash(hasher);
             }
             Kind::Section { section, page } => {
-                hash_value(hasher, &shared.section_refs[section]);
+                hashes.sections[section].hash(hasher);
                 (page, self.site.sections[section].articles.len()).hash(hasher);
             }
             Kind::Author(i) => {
-                hash_value(hasher, &shared.author_refs[i]);
+                hashes.authors[i].hash(hasher);
                 self.site.authors[i].articles.len().hash(hasher);
             }
             Kind::Authors => {
-                shared.author_refs.iter().for_each(|r| hash_value(hasher, r));
+                hashes.authors.hash(hasher);
                 self.site.authors.iter().for_each(|a| a.articles.len().hash(hasher));
             }
-            Kind::Archive => shared.issue_refs.iter().for_each(|r| hash_value(hasher, r)),
+            Kind::Archive => hashes.issues.hash(hasher),
             Kind::Search | Kind::NotFound => {}
         }
     }
 
     /// An issue front: its ref, its neighbours, the recent issues and the section names.
     fn issue_frame(&self, index: usize, hasher: &mut DefaultHasher) {
-        let refs = &self.shared.issue_refs;
+        let refs = &self.hashes.issues;
         let around = index.saturating_sub(1)..(index + 2).min(refs.len());
         index.hash(hasher);
-        refs.get(around).unwrap_or_default().iter().for_each(|r| hash_value(hasher, r));
-        refs.iter().take(RECENT_ISSUES).for_each(|r| hash_value(hasher, r));
-        self.shared.section_refs.iter().for_each(|r| hash_value(hasher, r));
+        refs.get(around).unwrap_or_default().hash(hasher);
+        refs.iter().take(RECENT_ISSUES).for_each(|r| r.hash(hasher));
+        self.hashes.sections.hash(hasher);
     }
 }
 

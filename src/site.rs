@@ -5,7 +5,7 @@
 //! stays in place. Fatal problems (unreadable `site.toml`, missing theme, template syntax error)
 //! return `Err` at once. [`Session`] keeps the loaded state so `watch` can rebuild from it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,11 +16,12 @@ use rayon::prelude::*;
 use crate::cache;
 use crate::config::Config;
 use crate::feeds;
+use crate::kept::{Model, Signed};
 use crate::load::{self, Failure, LoadedArticle, SectionIndex};
-use crate::model::{self, Site};
+use crate::model::Site;
 use crate::output::{self, Removal, Staging, WriteStats};
 use crate::render::{self, Job, Page, RenderTimings};
-use crate::signature::{self, Signatures};
+use crate::signature::Signatures;
 use crate::templates::Templates;
 
 /// What the command line asks of a build.
@@ -84,7 +85,15 @@ struct Outputs<'a> {
     jobs: &'a [Job],
     pages: &'a [Page],
     generated: Vec<feeds::Generated>,
-    next: BTreeMap<String, u64>,
+    next: Next,
+}
+
+/// The signatures the output will have once a run is committed.
+enum Next {
+    /// Every page's, by URL: pages not listed are gone.
+    All(BTreeMap<String, u64>),
+    /// Only the pages whose signature changed; the set of pages is as last committed.
+    Changed(Vec<(String, u64)>),
 }
 
 /// A link on a page to a path the site does not have.
@@ -160,26 +169,14 @@ pub struct Session {
     timings: StageTimings,
     /// The build cache's segments as last saved (see `cache::save`).
     cache_keys: BTreeMap<String, u64>,
-    /// Search entries serialised by earlier runs of this session.
-    search_cache: feeds::SearchCache,
+    /// Search entries, shards and sitemap made by earlier runs of this session.
+    feed_cache: feeds::FeedCache,
     /// Signatures of the pages last written; empty until the first successful write.
     signatures: Signatures,
     /// The model of the files as last loaded, when they loaded without a problem.
     model: Option<Model>,
     /// Content paths re-read since the model was made (see [`Session::reload_files`]).
     changed: Vec<PathBuf>,
-}
-
-/// The site model of the content as last loaded, kept between runs so that `watch` applies a
-/// text edit in place instead of rebuilding the model, every summary and every summary's hash
-/// (most of an update's time at 10,000 articles).
-struct Model {
-    site: Site,
-    shared: render::Shared,
-    /// The hash of each article's summary, by article index.
-    summary_hashes: Vec<u64>,
-    /// Article index by file path (relative to the root).
-    article_at: HashMap<PathBuf, usize>,
 }
 
 impl Session {
@@ -200,7 +197,7 @@ impl Session {
         let cache_keys = cache.written().clone();
         let signatures = cache.signatures;
         let options = options.clone();
-        let search_cache = feeds::SearchCache::default();
+        let feed_cache = feeds::FeedCache::default();
         Ok(Session {
             config,
             options,
@@ -209,7 +206,7 @@ impl Session {
             timings,
             signatures,
             cache_keys,
-            search_cache,
+            feed_cache,
             model: None,
             changed: Vec::new(),
         })
@@ -250,6 +247,9 @@ impl Session {
     /// Reloads the templates (after a template change).
     pub fn reload_templates(&mut self) -> Result<()> {
         self.templates = Templates::load(&self.config)?;
+        if let Some(model) = &mut self.model {
+            model.pages = None; // which pages exist and what they depend on may have changed
+        }
         Ok(())
     }
 
@@ -276,26 +276,30 @@ impl Session {
             ..Report::default()
         };
         let stage = Instant::now();
-        let (model, mut failures) = self.take_model();
+        let (mut model, mut failures) = self.take_model();
         let model_ok = failures.is_empty();
         log_time(stage, "brought the site model and shared template values up to date");
+        let (plan, signed) = model.take_signed_pages(&self.config, &self.templates);
+        let (todo, next) = match signed {
+            Signed::Changed(changed) if scope == Scope::Changes => {
+                let todo: Vec<Job> = changed.iter().map(|&i| plan.jobs[i].clone()).collect();
+                let next = changed.iter().map(|&i| (plan.jobs[i].url.clone(), plan.signatures[i]));
+                let next = Next::Changed(next.collect());
+                (todo, next)
+            }
+            _ => {
+                let urls = plan.jobs.iter().map(|job| job.url.clone());
+                let next: BTreeMap<String, u64> =
+                    urls.zip(plan.signatures.iter().copied()).collect();
+                (self.jobs_to_render(&plan.jobs, &next, scope), Next::All(next))
+            }
+        };
+        log_time(stage, "planned pages and their signatures");
         let (site, shared) = (&model.site, &model.shared);
         fill_counts(&mut report, site);
-        let jobs = render::plan(site, &self.config, &self.templates);
-        let signatures = signature::compute(
-            &jobs,
-            site,
-            &self.config,
-            shared,
-            &self.templates,
-            &model.summary_hashes,
-        );
-        let next = jobs.iter().map(|job| job.url.clone()).zip(signatures).collect();
-        log_time(stage, "planned pages and their signatures");
-        let todo = self.jobs_to_render(&jobs, &next, scope);
         report.timings.model = stage.elapsed();
         let staging = self.open_staging(&mut failures);
-        let known = self.known_paths(&jobs);
+        let known = self.known_paths(&plan.paths);
         let bodies = self.load_feed_bodies(site, &mut failures);
         let stage = Instant::now();
         let env = render::Env {
@@ -313,19 +317,24 @@ impl Session {
         report.pages = pages.len();
         log_time(stage, "rendered the pages");
         let stage = Instant::now();
-        let generated = feeds::generate(site, &bodies, &self.config, &mut self.search_cache);
+        let generated =
+            feeds::generate(site, model.id, &bodies, &self.config, &mut self.feed_cache);
         report.timings.feeds = stage.elapsed();
         log_time(stage, "generated feeds, sitemap and search index");
         report.broken_links = broken_links(&pages);
         if let (true, Some(staging)) = (failures.is_empty(), staging) {
             let stage = Instant::now();
-            let outputs = Outputs { jobs: &jobs, pages: &pages, generated, next };
+            let outputs = Outputs { jobs: &plan.jobs, pages: &pages, generated, next };
             match self.commit(staging, scope, outputs) {
                 Ok(stats) => report.written = stats,
                 Err(error) => failures.push(Failure { path: report.output_dir.clone(), error }),
             }
             report.timings.write = stage.elapsed();
             log_time(stage, "wrote the output and the build cache");
+            // Only a plan whose every page is now on disk may be re-signed in place next time.
+            if failures.is_empty() {
+                model.pages = Some(plan);
+            }
         }
         if model_ok {
             self.model = Some(model);
@@ -344,41 +353,15 @@ impl Session {
     fn take_model(&mut self) -> (Model, Vec<Failure>) {
         let changed = std::mem::take(&mut self.changed);
         if let Some(mut model) = self.model.take()
-            && self.update_in_place(&mut model, &changed)
+            && model.update_in_place(&changed, &self.files)
         {
             return (model, Vec::new());
         }
-        self.build_model()
-    }
-
-    /// Applies re-read articles to `model` by swapping their data and refreshing their
-    /// summaries; `false` (leaving `model` to be dropped) as soon as one does not fit.
-    fn update_in_place(&self, model: &mut Model, changed: &[PathBuf]) -> bool {
-        for path in changed {
-            let Some(&index) = model.article_at.get(path) else { return false };
-            let Some((_, Ok(load::Item::Article(new)))) = self.files.get(path) else {
-                return false;
-            };
-            if !model::same_structure(&model.site.articles[index].data, new) {
-                return false;
-            }
-            model.site.articles[index].data = Arc::clone(new);
-            render::refresh_summary(&mut model.shared, &model.site, index);
-            model.summary_hashes[index] = signature::value_hash(&model.shared.summaries[index]);
-        }
-        true
-    }
-
-    fn build_model(&self) -> (Model, Vec<Failure>) {
         let (articles, indexes, mut failures) = self.collect_loaded();
         let loaded = load::Loaded { articles, section_indexes: indexes };
-        let (site, mut clashes) = model::build_site(&self.config, loaded);
+        let (model, mut clashes) = Model::build(&self.config, loaded);
         failures.append(&mut clashes);
-        let shared = render::share(&site, &self.config);
-        let summary_hashes = signature::summary_hashes(&shared);
-        let article_at = site.articles.iter().enumerate();
-        let article_at = article_at.map(|(i, a)| (a.data.path.clone(), i)).collect();
-        (Model { site, shared, summary_hashes, article_at }, failures)
+        (model, failures)
     }
 
     fn collect_loaded(&self) -> (Vec<Arc<LoadedArticle>>, Vec<SectionIndex>, Vec<Failure>) {
@@ -479,8 +462,14 @@ impl Session {
         for dir in self.static_dirs() {
             generated_paths.extend(static_files(&dir));
         }
-        let gone_pages = self.signatures.pages.keys().filter(|url| !next.contains_key(*url));
-        let mut gone: Vec<String> = gone_pages.map(|url| render::output_path(url)).collect();
+        let mut gone: Vec<String> = match &next {
+            Next::All(next) => {
+                let gone_pages =
+                    self.signatures.pages.keys().filter(|url| !next.contains_key(*url));
+                gone_pages.map(|url| render::output_path(url)).collect()
+            }
+            Next::Changed(_) => Vec::new(),
+        };
         gone.extend(self.signatures.generated.difference(&generated_paths).cloned());
         let mut stats = match scope {
             Scope::Whole => {
@@ -501,7 +490,15 @@ impl Session {
             stats.unchanged = pages.len() + generated.len() - staged.len();
         }
         let generated_hashes = generated.iter().map(|g| (g.path.clone(), g.hash)).collect();
-        self.signatures = Signatures { pages: next, generated: generated_paths, generated_hashes };
+        let pages = match next {
+            Next::All(next) => next,
+            Next::Changed(changed) => {
+                let mut pages = std::mem::take(&mut self.signatures.pages);
+                pages.extend(changed);
+                pages
+            }
+        };
+        self.signatures = Signatures { pages, generated: generated_paths, generated_hashes };
         let stage = Instant::now();
         self.update_cache();
         log_time(stage, "saved the build cache");
@@ -556,8 +553,8 @@ impl Session {
 
     /// Every output path this run produces: pages, generated files and static files, so each
     /// page's links are checked as it renders.
-    fn known_paths(&self, jobs: &[Job]) -> HashSet<String> {
-        let mut known: HashSet<String> = jobs.iter().map(|j| render::output_path(&j.url)).collect();
+    fn known_paths(&self, pages: &HashSet<String>) -> HashSet<String> {
+        let mut known = pages.clone();
         known.extend(feeds::paths(&self.config).into_iter().map(str::to_owned));
         for dir in self.static_dirs() {
             known.extend(static_files(&dir));

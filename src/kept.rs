@@ -1,0 +1,146 @@
+//! What a [`Session`](crate::site::Session) keeps between runs so that `watch` redoes only
+//! what an edit needs: the site model with its shared template values and their hashes, and
+//! the page plan with every page's signature.
+//!
+//! A text edit (an article whose structure is unchanged, see [`model::same_structure`]) is
+//! applied in place: the article's data is swapped in, its summary and the summary's hash are
+//! refreshed, and only the pages that show that article are signed again. Anything else (a
+//! new, deleted or moved article, a section index, a file that fails to load) builds a fresh
+//! model; a template change or a failed run drops the page plan, so the next run plans and
+//! signs every page again.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::cache;
+use crate::config::Config;
+use crate::load::{self, Failure, Loaded};
+use crate::model::{self, Site};
+use crate::render::{self, Job};
+use crate::signature::{self, ValueHashes};
+use crate::templates::Templates;
+
+/// The site model of the content as last loaded.
+pub(crate) struct Model {
+    pub(crate) site: Site,
+    pub(crate) shared: render::Shared,
+    /// Hashes of the summaries and references signatures mix in.
+    hashes: ValueHashes,
+    /// Article index by file path (relative to the root).
+    article_at: HashMap<PathBuf, usize>,
+    /// The page plan, once made; `None` after a template change or a failed run.
+    pub(crate) pages: Option<Pages>,
+    /// Articles updated in place since `pages` was signed.
+    dirty: Vec<usize>,
+    /// Tells this model from every other one made in this process (see `feeds::FeedCache`).
+    pub(crate) id: u64,
+}
+
+/// Every page of a model and its signature.
+pub(crate) struct Pages {
+    pub(crate) jobs: Vec<Job>,
+    /// By job: the signature of what the page shows.
+    pub(crate) signatures: Vec<u64>,
+    /// Output paths of the jobs, for the link checker.
+    pub(crate) paths: HashSet<String>,
+    /// By article: the jobs whose signature mixes in its summary (made on first need).
+    dependents: Option<Vec<Vec<usize>>>,
+}
+
+/// What signing a model's pages found.
+pub(crate) enum Signed {
+    /// The pages were planned and signed afresh: compare every signature with the output's.
+    Fresh,
+    /// The kept plan was re-signed where articles changed in place: these jobs (indexes)
+    /// changed signature, and no other did.
+    Changed(Vec<usize>),
+}
+
+impl Model {
+    /// Builds the model from the loaded files; clashing URLs come back as failures.
+    pub(crate) fn build(config: &Config, loaded: Loaded) -> (Model, Vec<Failure>) {
+        let (site, failures) = model::build_site(config, loaded);
+        let shared = render::share(&site, config);
+        let hashes = ValueHashes::of(&shared);
+        let article_at = site.articles.iter().enumerate();
+        let article_at = article_at.map(|(i, a)| (a.data.path.clone(), i)).collect();
+        static MODELS: AtomicU64 = AtomicU64::new(0);
+        let id = MODELS.fetch_add(1, Ordering::Relaxed);
+        let model = Model { site, shared, hashes, article_at, pages: None, dirty: Vec::new(), id };
+        (model, failures)
+    }
+
+    /// Applies the re-read `changed` files (as `files` now holds them) by swapping article
+    /// data in place; `false` as soon as one is not an article of this model with the same
+    /// structure (the model is then half updated and must be dropped).
+    pub(crate) fn update_in_place(
+        &mut self,
+        changed: &[PathBuf],
+        files: &BTreeMap<PathBuf, cache::Entry>,
+    ) -> bool {
+        for path in changed {
+            let Some(&index) = self.article_at.get(path) else { return false };
+            let Some((_, Ok(load::Item::Article(new)))) = files.get(path) else { return false };
+            if !model::same_structure(&self.site.articles[index].data, new) {
+                return false;
+            }
+            self.site.articles[index].data = Arc::clone(new);
+            render::refresh_summary(&mut self.shared, &self.site, index);
+            self.hashes.summaries[index] = signature::value_hash(&self.shared.summaries[index]);
+            self.dirty.push(index);
+        }
+        true
+    }
+
+    /// Takes the page plan out of the model with every signature up to date: the kept plan
+    /// re-signed where articles changed in place, or a new plan.
+    pub(crate) fn take_signed_pages(
+        &mut self,
+        config: &Config,
+        templates: &Templates,
+    ) -> (Pages, Signed) {
+        let dirty = std::mem::take(&mut self.dirty);
+        let Some(mut pages) = self.pages.take() else {
+            return (self.plan(config, templates), Signed::Fresh);
+        };
+        let signer =
+            signature::Signer::new(&self.site, config, &self.shared, templates, &self.hashes);
+        let dependents = pages.dependents.get_or_insert_with(|| {
+            dependents_of(&pages.jobs, &self.site, config, self.site.articles.len())
+        });
+        let mut touched: Vec<usize> =
+            dirty.iter().flat_map(|&article| dependents[article].iter().copied()).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let changed = touched
+            .into_iter()
+            .filter(|&job| {
+                let signature = signer.sign(&pages.jobs[job]);
+                let was = std::mem::replace(&mut pages.signatures[job], signature);
+                was != signature
+            })
+            .collect();
+        (pages, Signed::Changed(changed))
+    }
+
+    fn plan(&self, config: &Config, templates: &Templates) -> Pages {
+        let jobs = render::plan(&self.site, config, templates);
+        let signatures =
+            signature::compute(&jobs, &self.site, config, &self.shared, templates, &self.hashes);
+        let paths = jobs.iter().map(|job| render::output_path(&job.url)).collect();
+        Pages { jobs, signatures, paths, dependents: None }
+    }
+}
+
+/// By article index, the jobs that show it (see [`render::deps`]).
+fn dependents_of(jobs: &[Job], site: &Site, config: &Config, articles: usize) -> Vec<Vec<usize>> {
+    let mut dependents = vec![Vec::new(); articles];
+    for (index, job) in jobs.iter().enumerate() {
+        for article in render::deps(job, site, config) {
+            dependents[article].push(index);
+        }
+    }
+    dependents
+}
