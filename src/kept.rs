@@ -63,7 +63,7 @@ impl Model {
     pub(crate) fn build(config: &Config, loaded: Loaded) -> (Model, Vec<Failure>) {
         let (site, failures) = model::build_site(config, loaded);
         let shared = render::share(&site, config);
-        let hashes = ValueHashes::of(&shared);
+        let hashes = ValueHashes::of(&site, &shared);
         let article_at = site.articles.iter().enumerate();
         let article_at = article_at.map(|(i, a)| (a.data.path.clone(), i)).collect();
         static MODELS: AtomicU64 = AtomicU64::new(0);
@@ -87,8 +87,8 @@ impl Model {
                 return false;
             }
             self.site.articles[index].data = Arc::clone(new);
-            render::refresh_summary(&mut self.shared, &self.site, index);
-            self.hashes.summaries[index] = signature::value_hash(&self.shared.summaries[index]);
+            render::refresh_summary(&mut self.shared, index);
+            self.hashes.refresh_summary(&self.site, index);
             self.dirty.push(index);
         }
         true

@@ -61,6 +61,9 @@ pub(crate) struct LoadedArticle {
     pub(crate) order: Option<u32>,
     /// The slug written in front matter, if any (else `model` derives one).
     pub(crate) slug: Option<String>,
+    /// The title's slug, before `model` makes it unique (transliterating is costly, so it is
+    /// done here, in parallel, and kept in the build cache).
+    pub(crate) title_slug: String,
     pub(crate) summary: String,
     pub(crate) tags: Vec<String>,
     pub(crate) truncated: bool,
@@ -205,6 +208,7 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
     let parts = front_matter::split(text)?;
     let meta = front_matter::parse_meta(&parts)?;
     let title = required_title(&meta, &parts)?;
+    let title_slug = crate::model::base_slug(&title, "article");
     let (date, issue) = dates(&meta, &parts, path)?;
     let rendered = markdown::text(parts.body);
     let summary = match &meta.summary {
@@ -235,6 +239,7 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
         page: meta.page.map(|p| p.text()),
         order: meta.order,
         slug: non_empty(meta.slug),
+        title_slug,
         summary,
         tags: meta.tags,
         truncated: meta.truncated,

@@ -5,6 +5,7 @@
 //! rendering only looks things up. Slugs and URLs are decided here and checked for clashes.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -99,15 +100,32 @@ pub fn slugify(text: &str) -> String {
     full[..cut].trim_end_matches('-').to_owned()
 }
 
-/// Fills a permalink pattern.
+/// Fills a permalink pattern: `:slug`, and `:year`, `:month`, `:day` when there is a date
+/// (without one they stay as written).
 pub(crate) fn permalink(pattern: &str, date: Option<NaiveDate>, slug: &str) -> String {
-    let mut url = pattern.replace(":slug", slug);
-    if let Some(date) = date {
-        url = url
-            .replace(":year", &format!("{:04}", date.year()))
-            .replace(":month", &format!("{:02}", date.month()))
-            .replace(":day", &format!("{:02}", date.day()));
+    let mut url = String::with_capacity(pattern.len() + slug.len());
+    let mut rest = pattern;
+    while let Some(at) = rest.find(':') {
+        url.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let token = ["slug", "year", "month", "day"]
+            .into_iter()
+            .find(|t| rest[1..].starts_with(t) && (*t == "slug" || date.is_some()));
+        let Some(token) = token else {
+            url.push(':');
+            rest = &rest[1..];
+            continue;
+        };
+        match (token, date) {
+            ("year", Some(d)) => write!(url, "{:04}", d.year()),
+            ("month", Some(d)) => write!(url, "{:02}", d.month()),
+            ("day", Some(d)) => write!(url, "{:02}", d.day()),
+            _ => write!(url, "{slug}"),
+        }
+        .unwrap_or_default();
+        rest = &rest[1 + token.len()..];
     }
+    url.push_str(rest);
     url
 }
 
@@ -238,8 +256,7 @@ fn assign_slugs(config: &Config, articles: &[Arc<LoadedArticle>]) -> (Vec<String
     let mut failures = Vec::new();
     let explicit: Vec<Option<String>> =
         articles.par_iter().map(|a| a.slug.as_deref().map(slugify)).collect();
-    // Transliteration is the costly part: derive every title's base slug in parallel.
-    let bases: Vec<String> = articles.par_iter().map(|a| base_slug(&a.title, "article")).collect();
+    let bases = articles.iter().map(|a| a.title_slug.clone());
     for (i, slug) in explicit.iter().enumerate() {
         let Some(slug) = slug else { continue };
         let url = permalink(&config.permalinks.article, Some(articles[i].issue), slug);
@@ -262,7 +279,7 @@ fn assign_slugs(config: &Config, articles: &[Arc<LoadedArticle>]) -> (Vec<String
 }
 
 /// `text`'s slug, or `fallback` when the text has nothing to transliterate.
-fn base_slug(text: &str, fallback: &str) -> String {
+pub(crate) fn base_slug(text: &str, fallback: &str) -> String {
     Some(slugify(text)).filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_owned())
 }
 
@@ -351,5 +368,8 @@ mod tests {
     fn permalinks_fill_dates() {
         let date = NaiveDate::from_ymd_opt(2024, 5, 4);
         assert_eq!(permalink("/:year/:month/:day/:slug/", date, "x"), "/2024/05/04/x/");
+        assert_eq!(permalink("/sections/:slug/", None, "a-b"), "/sections/a-b/");
+        assert_eq!(permalink("/:year/:slug/", None, "x"), "/:year/x/");
+        assert_eq!(permalink("/a:b/:slugs/:day", date, "x"), "/a:b/xs/04");
     }
 }

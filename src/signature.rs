@@ -33,7 +33,6 @@ pub(crate) struct Signatures {
     /// Paths (under the output folder) of the generated feeds, sitemap and search index.
     pub(crate) generated: BTreeSet<String>,
     /// The hash of each generated file's bytes as written (see `feeds::Generated`).
-    #[serde(default)]
     pub(crate) generated_hashes: BTreeMap<String, u64>,
 }
 
@@ -81,14 +80,32 @@ pub(crate) struct ValueHashes {
 
 impl ValueHashes {
     /// Hashes every shared value, in parallel.
-    pub(crate) fn of(shared: &Shared) -> ValueHashes {
+    pub(crate) fn of(site: &Site, shared: &Shared) -> ValueHashes {
         let all = |values: &[Value]| values.par_iter().map(value_hash).collect();
-        ValueHashes {
-            summaries: all(&shared.summaries),
+        let mut hashes = ValueHashes {
+            summaries: Vec::new(),
             issues: all(&shared.issue_refs),
             sections: all(&shared.section_refs),
             authors: all(&shared.author_refs),
-        }
+        };
+        hashes.summaries = (0..site.articles.len())
+            .into_par_iter()
+            .map(|index| hashes.summary_hash(site, index))
+            .collect();
+        hashes
+    }
+
+    /// Recomputes article `index`'s summary hash after its data changed in place.
+    pub(crate) fn refresh_summary(&mut self, site: &Site, index: usize) {
+        self.summaries[index] = self.summary_hash(site, index);
+    }
+
+    /// The hash of article `index`'s summary, without making it.
+    fn summary_hash(&self, site: &Site, index: usize) -> u64 {
+        let article = &site.articles[index];
+        let section = article.section.map(|s| self.sections[s]);
+        let authors: Vec<u64> = article.authors.iter().map(|&a| self.authors[a]).collect();
+        render::summary_hash(article, site, section, &authors)
     }
 }
 

@@ -5,10 +5,9 @@
 //! and the contexts read the same helpers, so the two cannot drift apart. Nothing here renders
 //! or reads files.
 
-use std::sync::Arc;
+use std::sync::OnceLock;
 
 use chrono::Datelike;
-use rayon::prelude::*;
 use serde_json::{Map, Value};
 
 use super::{
@@ -33,8 +32,9 @@ fn text(value: &str) -> Value {
 /// Template values computed once per build and shared by every page.
 pub(crate) struct Shared {
     pub(crate) site: Value,
-    /// `ArticleSummary` for every article, by article index.
-    pub(crate) summaries: Arc<Vec<Value>>,
+    /// `ArticleSummary` for every article, by article index, each made on first use (a
+    /// rebuild that renders a few pages needs only the few they show).
+    summaries: Vec<OnceLock<Value>>,
     pub(crate) issue_refs: Vec<Value>,
     pub(crate) section_refs: Vec<Value>,
     pub(crate) author_refs: Vec<Value>,
@@ -49,11 +49,7 @@ pub(crate) fn share(site: &Site, config: &Config) -> Shared {
         .iter()
         .map(|a| object([("name", text(&a.name)), ("slug", text(&a.slug)), ("url", text(&a.url))]))
         .collect();
-    let summaries = site
-        .articles
-        .par_iter()
-        .map(|article| summary(article, site, &section_refs, &author_refs))
-        .collect();
+    let summaries = site.articles.iter().map(|_| OnceLock::new()).collect();
     let site_value = object([
         ("title", text(&config.title)),
         ("description", text(&config.description)),
@@ -67,20 +63,22 @@ pub(crate) fn share(site: &Site, config: &Config) -> Shared {
         ("newest_issue", site.issues.first().map_or(Value::Null, issue_date_ref)),
         ("extra", config.extra.clone()),
     ]);
-    Shared {
-        site: site_value,
-        summaries: Arc::new(summaries),
-        issue_refs,
-        section_refs,
-        author_refs,
+    Shared { site: site_value, summaries, issue_refs, section_refs, author_refs }
+}
+
+impl Shared {
+    /// Article `index`'s summary (made on first use).
+    pub(crate) fn summary(&self, site: &Site, index: usize) -> &Value {
+        self.summaries[index].get_or_init(|| {
+            summary(&site.articles[index], site, &self.section_refs, &self.author_refs)
+        })
     }
 }
 
-/// Brings article `index`'s summary up to date after its file changed in a way that leaves
-/// the model's structure (URL, issue, section, authors, order) as it was.
-pub(crate) fn refresh_summary(shared: &mut Shared, site: &Site, index: usize) {
-    let value = summary(&site.articles[index], site, &shared.section_refs, &shared.author_refs);
-    Arc::make_mut(&mut shared.summaries)[index] = value;
+/// Forgets article `index`'s summary after its file changed in a way that leaves the model's
+/// structure (URL, issue, section, authors, order) as it was; the next use makes it again.
+pub(crate) fn refresh_summary(shared: &mut Shared, index: usize) {
+    shared.summaries[index] = OnceLock::new();
 }
 
 /// The newest issue's date stands for the build date, so output does not depend on the clock.
@@ -142,6 +140,24 @@ fn summary(article: &Article, site: &Site, sections: &[Value], authors: &[Value]
     ])
 }
 
+/// The hash of everything [`summary`] shows, without making it (keep the two in step; a test
+/// checks that changing any field changes the hash). `section` and `authors` are the hashes
+/// of the article's section and reporters' references.
+pub(crate) fn summary_hash(
+    article: &Article,
+    site: &Site,
+    section: Option<u64>,
+    authors: &[u64],
+) -> u64 {
+    let data = &article.data;
+    let issue = site.issues[article.issue].date;
+    crate::signature::hash_of(&(
+        (&data.title, &data.kicker, &data.subtitle, &data.column, &article.url, data.date, issue),
+        (section, authors, &data.page, data.order, &data.byline, &data.dateline, &data.summary),
+        (data.reading_time, data.truncated, &data.tags),
+    ))
+}
+
 /// The whole context of one page.
 pub(crate) fn context_for(
     job: &Job,
@@ -192,8 +208,8 @@ fn issue_title(site: &Site, issue: usize, config: &Config) -> String {
     crate::templates::long_date(site.issues[issue].date, chinese)
 }
 
-fn summaries_of(shared: &Shared, indexes: &[usize]) -> Value {
-    indexes.iter().map(|&i| shared.summaries[i].clone()).collect()
+fn summaries_of(site: &Site, shared: &Shared, indexes: &[usize]) -> Value {
+    indexes.iter().map(|&i| shared.summary(site, i).clone()).collect()
 }
 
 /// The newest issue's front, plus each section's newest articles.
@@ -206,7 +222,7 @@ fn index_context(site: &Site, shared: &Shared) -> Value {
         .map(|(i, section)| {
             object([
                 ("section", shared.section_refs[i].clone()),
-                ("articles", summaries_of(shared, latest_of(section))),
+                ("articles", summaries_of(site, shared, latest_of(section))),
             ])
         })
         .collect();
@@ -235,7 +251,7 @@ fn issue_context(site: &Site, shared: &Shared, index: usize) -> Value {
     );
     map.insert(
         "lead".into(),
-        issue.articles.first().map_or(Value::Null, |&a| shared.summaries[a].clone()),
+        issue.articles.first().map_or(Value::Null, |&a| shared.summary(site, a).clone()),
     );
     map.insert("groups".into(), print_groups(site, shared, issue));
     object([("issue", value), ("recent_issues", recent)])
@@ -258,7 +274,7 @@ fn print_groups(site: &Site, shared: &Shared, issue: &Issue) -> Value {
             object([
                 ("section", section.map_or(Value::Null, |s| shared.section_refs[s].clone())),
                 ("page", page.map_or(Value::Null, text)),
-                ("articles", summaries_of(shared, &list)),
+                ("articles", summaries_of(site, shared, &list)),
             ])
         })
         .collect()
@@ -267,7 +283,7 @@ fn print_groups(site: &Site, shared: &Shared, issue: &Issue) -> Value {
 fn article_context(site: &Site, body: Option<&str>, shared: &Shared, index: usize) -> Value {
     let article = &site.articles[index];
     let data = &article.data;
-    let mut value = shared.summaries[index].clone();
+    let mut value = shared.summary(site, index).clone();
     let map = value.as_object_mut().expect("summaries are objects");
     map.insert("content".into(), Value::String(body.unwrap_or_default().to_owned()));
     map.insert("word_count".into(), data.word_count.into());
@@ -275,13 +291,13 @@ fn article_context(site: &Site, body: Option<&str>, shared: &Shared, index: usiz
     map.insert("extra".into(), data.extra.clone());
     map.insert("source".into(), data.source.clone().into());
     let (prev, next) = neighbours(site, index);
-    let summary = |i: Option<usize>| i.map_or(Value::Null, |a| shared.summaries[a].clone());
+    let summary = |i: Option<usize>| i.map_or(Value::Null, |a| shared.summary(site, a).clone());
     object([
         ("article", value),
         ("issue", shared.issue_refs[article.issue].clone()),
         ("prev", summary(prev)),
         ("next", summary(next)),
-        ("more_from_section", summaries_of(shared, &more_from_section(site, index))),
+        ("more_from_section", summaries_of(site, shared, &more_from_section(site, index))),
     ])
 }
 
@@ -347,7 +363,7 @@ fn section_context(
     let list = section_slice(site, config, index, page);
     let url = |p: usize| paginated_url(&section.url, p);
     let paginator = object([
-        ("articles", summaries_of(shared, list)),
+        ("articles", summaries_of(site, shared, list)),
         ("current", page.into()),
         ("total_pages", pages.into()),
         ("total_articles", total.into()),
@@ -367,7 +383,7 @@ fn author_context(site: &Site, shared: &Shared, index: usize) -> Value {
     let author = &site.authors[index];
     let mut value = shared.author_refs[index].clone();
     let map = value.as_object_mut().expect("author refs are objects");
-    map.insert("articles".into(), summaries_of(shared, &author.articles));
+    map.insert("articles".into(), summaries_of(site, shared, &author.articles));
     map.insert("article_count".into(), author.articles.len().into());
     object([("author", value)])
 }

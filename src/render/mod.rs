@@ -20,7 +20,9 @@ mod context;
 use crate::output::Staging;
 use crate::postprocess::{self, PostOptions};
 use crate::templates::Templates;
-pub(crate) use context::{Shared, context_for, deps, kind_name, refresh_summary, share};
+pub(crate) use context::{
+    Shared, context_for, deps, kind_name, refresh_summary, share, summary_hash,
+};
 
 /// How many other articles "more from the section" shows.
 const MORE_FROM_SECTION: usize = 5;
@@ -282,8 +284,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn every_summary_a_page_shows_is_in_its_deps() {
+    /// The watch fixture's site, config and templates.
+    fn fixture_site() -> (Site, Config, Templates) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch");
         let config = Config::load(&root).unwrap();
         let templates = Templates::load(&config).unwrap();
@@ -298,6 +300,44 @@ mod tests {
             .collect();
         let loaded = crate::load::Loaded { articles, section_indexes: vec![] };
         let (site, _) = crate::model::build_site(&config, loaded);
+        (site, config, templates)
+    }
+
+    #[test]
+    fn a_change_to_anything_a_summary_shows_changes_its_hash() {
+        use crate::load::LoadedArticle;
+        let (mut site, config, _) = fixture_site();
+        let hash = |site: &Site| summary_hash(&site.articles[0], site, Some(1), &[2]);
+        let value = |site: &Site| share(site, &config).summary(site, 0).clone();
+        let edits: [(&str, fn(&mut LoadedArticle)); 13] = [
+            ("title", |a| a.title.push('!')),
+            ("kicker", |a| a.kicker = Some("k".into())),
+            ("subtitle", |a| a.subtitle = Some("s".into())),
+            ("column", |a| a.column = Some("c".into())),
+            ("date", |a| a.date = a.date.pred_opt().unwrap()),
+            ("page", |a| a.page = Some("A9".into())),
+            ("order", |a| a.order = Some(99)),
+            ("byline", |a| a.byline = Some("b".into())),
+            ("dateline", |a| a.dateline = Some("d".into())),
+            ("summary", |a| a.summary.push('!')),
+            ("reading_time", |a| a.reading_time += 1),
+            ("truncated", |a| a.truncated = !a.truncated),
+            ("tags", |a| a.tags.push("t".into())),
+        ];
+        for (field, edit) in edits {
+            let (before_hash, before) = (hash(&site), value(&site));
+            edit(std::sync::Arc::make_mut(&mut site.articles[0].data));
+            assert_ne!(before, value(&site), "the edit of `{field}` shows in the summary");
+            assert_ne!(before_hash, hash(&site), "summary_hash misses `{field}`");
+        }
+        let before = hash(&site);
+        site.articles[0].url.push('x');
+        assert_ne!(before, hash(&site), "summary_hash misses the URL");
+    }
+
+    #[test]
+    fn every_summary_a_page_shows_is_in_its_deps() {
+        let (site, config, templates) = fixture_site();
         let shared = share(&site, &config);
         for job in plan(&site, &config, &templates) {
             let mut shown = Vec::new();
