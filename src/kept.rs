@@ -3,10 +3,9 @@
 //! the page plan with every page's signature.
 //!
 //! A text edit (an article whose structure is unchanged, see [`model::same_structure`]) is
-//! applied in place: the article's data is swapped in, its summary and the summary's hash are
-//! refreshed, and only the pages that show that article are signed again. Anything else (a
-//! new, deleted or moved article, a section index, a file that fails to load) builds a fresh
-//! model; a template change or a failed run drops the page plan, so the next run plans and
+//! applied in place: the article's data is swapped in, its summary's hash is refreshed, and
+//! only the pages that show that article are signed again. Anything else (a new, deleted or
+//! moved article, a section index, a file that fails to load) builds a fresh model; a template change or a failed run drops the page plan, so the next run plans and
 //! signs every page again.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -87,7 +86,6 @@ impl Model {
                 return false;
             }
             self.site.articles[index].data = Arc::clone(new);
-            render::refresh_summary(&mut self.shared, index);
             self.hashes.refresh_summary(&self.site, index);
             self.dirty.push(index);
         }

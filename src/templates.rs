@@ -29,6 +29,9 @@ pub struct Templates {
     /// Per template name, a hash of its source and of every template it extends, includes or
     /// imports (see [`crate::signature::template_hashes`]).
     pub(crate) closure_hashes: HashMap<String, u64>,
+    /// Tells these templates from any other set loaded in this process (see
+    /// `render::unique_id`).
+    pub(crate) id: u64,
 }
 
 /// `theme.toml`: a theme's description and UI words.
@@ -77,7 +80,8 @@ impl Templates {
         tera.set_escape_fn(escape_html);
         register_helpers(&mut tera, config);
         let closure_hashes = crate::signature::template_hashes(&raw);
-        Ok(Templates { tera, sources, translations, closure_hashes })
+        let id = crate::render::unique_id();
+        Ok(Templates { tera, sources, translations, closure_hashes, id })
     }
 
     /// Whether a template of that name exists.

@@ -1,13 +1,17 @@
 //! [`Site`] → rendered pages: a cheap sequential plan of every page, then each page rendered
 //! through Tera and post-processed with lol_html in one parallel pass.
 //!
-//! Listings shown on many pages (each article's summary) are turned into template values once
-//! in [`Shared`]; a page's context borrows those by cloning only the few entries it shows.
+//! Values every page shows (`site`, the translations, issue, section and reporter references)
+//! are made once in [`Shared`]; `site` and `t` live in each thread's base Tera context and are
+//! never copied per page. An article's summary is made for each page that shows it (as cheap
+//! as cloning a kept one, and it keeps memory flat as the archive grows).
 //! Each page's work happens in its own job: an article page reads and renders its body there
 //! (through `load`), and the finished page goes to `output`'s staging folder; only a small
 //! [`Page`] record (path, broken links) comes back.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -20,9 +24,7 @@ mod context;
 use crate::output::Staging;
 use crate::postprocess::{self, PostOptions};
 use crate::templates::Templates;
-pub(crate) use context::{
-    Shared, context_for, deps, kind_name, refresh_summary, share, summary_hash,
-};
+pub(crate) use context::{Shared, context_for, deps, kind_name, share, summary_hash};
 
 /// How many other articles "more from the section" shows.
 const MORE_FROM_SECTION: usize = 5;
@@ -216,12 +218,13 @@ fn render_timed(
         }
         _ => None,
     };
-    let context =
-        context_for(job, env.site, body.as_deref(), env.config, env.shared, env.templates);
-    let context = tera::Context::from_value(context).context("page context is not an object")?;
-    let rendered = Instant::now();
+    let context = context_for(job, env.site, body.as_deref(), env.config, env.shared);
+    let mut rendered = Instant::now();
+    let html = with_page_context(env, context, |context| {
+        rendered = Instant::now();
+        env.templates.render(env.config, job.template, context)
+    })??;
     took.context = rendered - start;
-    let html = env.templates.render(env.config, job.template, &context)?;
     let processed = Instant::now();
     took.template = processed - rendered;
     let processed_html = postprocess::process(&html, post)
@@ -237,6 +240,51 @@ fn render_timed(
         processed_html.links.into_iter().filter(|link| !link_resolves(env.known, link)).collect();
     took.stage = staged_at.elapsed();
     Ok(Page { url: job.url.clone(), path, broken_links: broken, staged })
+}
+
+/// A number no other call in this process returns: identifies a set of shared values or
+/// templates, so a thread's base context can tell whether it is still current.
+pub(crate) fn unique_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+thread_local! {
+    /// This thread's base context: `site` and `t`, and the ids of the shared values and
+    /// templates they came from.
+    static BASE: RefCell<Option<((u64, u64), tera::Context)>> = const { RefCell::new(None) };
+}
+
+/// Runs `render` with `page` added to this thread's base context, then takes the page's
+/// values out again. `site` and `t` are the same on every page: cloning them into each of
+/// 10,000 contexts (and dropping them again) was a noticeable share of a build.
+fn with_page_context<R>(
+    env: &Env<'_>,
+    page: serde_json::Value,
+    render: impl FnOnce(&tera::Context) -> R,
+) -> Result<R> {
+    let keys: Vec<String> =
+        page.as_object().map(|map| map.keys().cloned().collect()).unwrap_or_default();
+    let page = tera::Context::from_value(page).context("page context is not an object")?;
+    Ok(BASE.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let current = (env.shared.id, env.templates.id);
+        if slot.as_ref().is_some_and(|(ids, _)| *ids != current) {
+            *slot = None;
+        }
+        let (_, context) = slot.get_or_insert_with(|| {
+            let mut base = tera::Context::new();
+            base.insert("site", &env.shared.site);
+            base.insert("t", &env.templates.translations);
+            (current, base)
+        });
+        context.extend(page);
+        let result = render(context);
+        for key in &keys {
+            context.remove(key);
+        }
+        result
+    }))
 }
 
 /// Whether a root-relative link names a produced file (`/a/` → `a/index.html`; `/a` also).
@@ -308,8 +356,9 @@ mod tests {
         use crate::load::LoadedArticle;
         let (mut site, config, _) = fixture_site();
         let hash = |site: &Site| summary_hash(&site.articles[0], site, Some(1), &[2]);
-        let value = |site: &Site| share(site, &config).summary(site, 0).clone();
-        let edits: [(&str, fn(&mut LoadedArticle)); 13] = [
+        let value = |site: &Site| share(site, &config).summary(site, 0);
+        type Edit = (&'static str, fn(&mut LoadedArticle));
+        let edits: [Edit; 13] = [
             ("title", |a| a.title.push('!')),
             ("kicker", |a| a.kicker = Some("k".into())),
             ("subtitle", |a| a.subtitle = Some("s".into())),
@@ -341,7 +390,7 @@ mod tests {
         let shared = share(&site, &config);
         for job in plan(&site, &config, &templates) {
             let mut shown = Vec::new();
-            let context = context_for(&job, &site, None, &config, &shared, &templates);
+            let context = context_for(&job, &site, None, &config, &shared);
             summary_urls(&context, &mut shown);
             let deps: Vec<&str> =
                 deps(&job, &site, &config).iter().map(|&i| site.articles[i].url.as_str()).collect();
