@@ -143,7 +143,11 @@ pub(crate) fn count_text(text: &str) -> (usize, usize) {
     let mut words = 0;
     let mut in_word = false;
     for c in text.chars() {
-        if is_cjk(c) {
+        // Most characters of a Chinese paper are unified ideographs: decide those first.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            cjk += 1;
+            in_word = false;
+        } else if is_cjk(c) {
             cjk += usize::from(!is_cjk_punctuation(c));
             in_word = false;
         } else if c.is_whitespace() {
