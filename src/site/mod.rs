@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
@@ -20,56 +20,14 @@ use crate::kept::{Model, Signed};
 use crate::load::{self, Failure, LoadedArticle, SectionIndex};
 use crate::model::Site;
 use crate::output::{self, Removal, Staging, WriteStats};
-use crate::render::{self, Job, Page, RenderTimings};
+use crate::render::{self, Job, Page};
 use crate::signature::Signatures;
 use crate::templates::Templates;
 
-/// What the command line asks of a build.
-#[derive(Debug, Clone, Default)]
-pub struct BuildOptions {
-    /// Where to write instead of `<root>/public`.
-    pub output_dir: Option<PathBuf>,
-    /// Replaces `base_url` from `site.toml`.
-    pub base_url: Option<String>,
-    /// Include articles marked `draft: true`.
-    pub drafts: bool,
-    /// `Check` does everything but writing, and treats broken links as errors.
-    pub mode: Mode,
-    /// Reuse and update the persistent build cache (`.broadsheet-cache/`).
-    pub cache: bool,
-}
+mod report;
 
-/// Build or check.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Mode {
-    /// Render and write the site.
-    #[default]
-    Build,
-    /// Render everything, write nothing, fail on broken internal links.
-    Check,
-}
-
-/// Time spent in each stage of a build.
-#[derive(Debug, Clone, Default)]
-pub struct StageTimings {
-    /// Walking `content/`.
-    pub walk: Duration,
-    /// Reading, front matter and Markdown, in parallel (wall time).
-    pub load: Duration,
-    /// Assembling issues, sections and authors, planning pages and their signatures.
-    pub model: Duration,
-    /// Loading templates.
-    pub templates: Duration,
-    /// Rendering, post-processing, link checking and staging every page, in parallel (wall
-    /// time).
-    pub render: Duration,
-    /// Feeds, sitemap, search index.
-    pub feeds: Duration,
-    /// Writing the output folder.
-    pub write: Duration,
-    /// Per template: total render time summed over threads, and calls.
-    pub pages: RenderTimings,
-}
+pub use report::{BrokenLink, BuildOptions, Mode, Report, StageTimings};
+use report::{broken_links, fill_counts};
 
 /// How much of the output folder a run brings up to date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,49 +52,6 @@ enum Next {
     All(BTreeMap<String, u64>),
     /// Only the pages whose signature changed; the set of pages is as last committed.
     Changed(Vec<(String, u64)>),
-}
-
-/// A link on a page to a path the site does not have.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenLink {
-    /// The page's URL.
-    pub page: String,
-    /// The link target.
-    pub target: String,
-}
-
-/// What a build did.
-#[derive(Debug, Default)]
-pub struct Report {
-    /// HTML pages rendered.
-    pub pages: usize,
-    /// Articles published.
-    pub articles: usize,
-    /// Sections.
-    pub sections: usize,
-    /// Issues.
-    pub issues: usize,
-    /// Reporters.
-    pub authors: usize,
-    /// Files written, unchanged, removed (zero in check mode or when the build failed).
-    pub written: WriteStats,
-    /// Bad files and failed pages; when not empty nothing was written.
-    pub failures: Vec<Failure>,
-    /// Links to pages that do not exist.
-    pub broken_links: Vec<BrokenLink>,
-    /// Where the time went.
-    pub timings: StageTimings,
-    /// Wall time of the whole build.
-    pub elapsed: Duration,
-    /// Where the site was (or would have been) written.
-    pub output_dir: PathBuf,
-}
-
-impl Report {
-    /// Whether the build succeeded (in check mode, broken links count as failure).
-    pub fn ok(&self, mode: Mode) -> bool {
-        self.failures.is_empty() && (mode == Mode::Build || self.broken_links.is_empty())
-    }
 }
 
 /// Loads `site.toml` and applies the command line's overrides.
@@ -563,16 +478,6 @@ impl Session {
     }
 }
 
-fn broken_links(pages: &[Page]) -> Vec<BrokenLink> {
-    pages
-        .iter()
-        .flat_map(|page| {
-            let target = page.broken_links.iter();
-            target.map(|t| BrokenLink { page: page.url.clone(), target: t.clone() })
-        })
-        .collect()
-}
-
 /// Keeps the rendered pages; each distinct render error becomes one failure.
 fn collect_pages(
     jobs: &[Job],
@@ -597,13 +502,6 @@ fn collect_pages(
 /// Logs at debug level how long since `start` a step took (`RUST_LOG=debug`).
 fn log_time(start: Instant, what: &str) {
     log::debug!("{what} after {:.1} ms", start.elapsed().as_secs_f64() * 1000.0);
-}
-
-fn fill_counts(report: &mut Report, site: &Site) {
-    report.articles = site.articles.len();
-    report.sections = site.sections.len();
-    report.issues = site.issues.len();
-    report.authors = site.authors.len();
 }
 
 /// Relative paths (`/`-separated) of the files in a static folder.

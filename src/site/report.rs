@@ -1,0 +1,119 @@
+//! What a build is asked to do and what it did: [`BuildOptions`], [`Mode`], [`Report`] with its
+//! [`StageTimings`] and [`BrokenLink`]s.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::load::Failure;
+use crate::model::Site;
+use crate::output::WriteStats;
+use crate::render::{Page, RenderTimings};
+
+/// What the command line asks of a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Where to write instead of `<root>/public`.
+    pub output_dir: Option<PathBuf>,
+    /// Replaces `base_url` from `site.toml`.
+    pub base_url: Option<String>,
+    /// Include articles marked `draft: true`.
+    pub drafts: bool,
+    /// `Check` does everything but writing, and treats broken links as errors.
+    pub mode: Mode,
+    /// Reuse and update the persistent build cache (`.broadsheet-cache/`).
+    pub cache: bool,
+}
+
+/// Build or check.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Render and write the site.
+    #[default]
+    Build,
+    /// Render everything, write nothing, fail on broken internal links.
+    Check,
+}
+
+/// Time spent in each stage of a build.
+#[derive(Debug, Clone, Default)]
+pub struct StageTimings {
+    /// Walking `content/`.
+    pub walk: Duration,
+    /// Reading, front matter and Markdown, in parallel (wall time).
+    pub load: Duration,
+    /// Assembling issues, sections and authors, planning pages and their signatures.
+    pub model: Duration,
+    /// Loading templates.
+    pub templates: Duration,
+    /// Rendering, post-processing, link checking and staging every page, in parallel (wall
+    /// time).
+    pub render: Duration,
+    /// Feeds, sitemap, search index.
+    pub feeds: Duration,
+    /// Writing the output folder.
+    pub write: Duration,
+    /// Per template: total render time summed over threads, and calls.
+    pub pages: RenderTimings,
+}
+
+/// A link on a page to a path the site does not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    /// The page's URL.
+    pub page: String,
+    /// The link target.
+    pub target: String,
+}
+
+/// What a build did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Articles published.
+    pub articles: usize,
+    /// Sections.
+    pub sections: usize,
+    /// Issues.
+    pub issues: usize,
+    /// Reporters.
+    pub authors: usize,
+    /// Files written, unchanged, removed (zero in check mode or when the build failed).
+    pub written: WriteStats,
+    /// Bad files and failed pages; when not empty nothing was written.
+    pub failures: Vec<Failure>,
+    /// Links to pages that do not exist.
+    pub broken_links: Vec<BrokenLink>,
+    /// Where the time went.
+    pub timings: StageTimings,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+    /// Where the site was (or would have been) written.
+    pub output_dir: PathBuf,
+}
+
+impl Report {
+    /// Whether the build succeeded (in check mode, broken links count as failure).
+    pub fn ok(&self, mode: Mode) -> bool {
+        self.failures.is_empty() && (mode == Mode::Build || self.broken_links.is_empty())
+    }
+}
+
+/// Every link to a missing page, with the page it is on.
+pub(super) fn broken_links(pages: &[Page]) -> Vec<BrokenLink> {
+    pages
+        .iter()
+        .flat_map(|page| {
+            let target = page.broken_links.iter();
+            target.map(|t| BrokenLink { page: page.url.clone(), target: t.clone() })
+        })
+        .collect()
+}
+
+/// Copies the site's counts into the report.
+pub(super) fn fill_counts(report: &mut Report, site: &Site) {
+    report.articles = site.articles.len();
+    report.sections = site.sections.len();
+    report.issues = site.issues.len();
+    report.authors = site.authors.len();
+}
