@@ -165,7 +165,11 @@ fn build_options(site: &SiteArgs, output_dir: Option<PathBuf>, mode: Mode) -> Bu
 }
 
 fn build(root: &Path, options: &BuildOptions, timings: bool) -> Result<bool> {
-    let report = broadsheet::site::build(root, options)?;
+    let mut session = broadsheet::site::Session::start(root, options)?;
+    let report = session.rebuild();
+    // The process ends next: freeing every loaded article, the model and the signatures one
+    // by one would only delay the exit (about 12 ms of a 10,000-article cached build).
+    std::mem::forget(session);
     print_report(&report, options.mode);
     if timings {
         print!("{}", broadsheet::timings::format(&report));
