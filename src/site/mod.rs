@@ -143,7 +143,13 @@ impl Session {
         for path in paths {
             let relative = path.strip_prefix(&self.config.root).unwrap_or(path).to_path_buf();
             let full = self.config.root.join(&relative);
-            self.changed.push(relative.clone());
+            // A path that is no file or folder now and held none of ours before (an editor's
+            // temporary file, such as `sed -i`'s) changes nothing: not recording it keeps the
+            // model's in-place update possible.
+            let held = self.files.range(relative.clone()..).next();
+            if full.exists() || held.is_some_and(|(known, _)| known.starts_with(&relative)) {
+                self.changed.push(relative.clone());
+            }
             if full.is_file() {
                 let entry = load::load_entry(&self.config, &relative, None);
                 self.files.insert(relative, entry);

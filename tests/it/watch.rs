@@ -131,8 +131,12 @@ fn random_edit(rng: &mut Rng, site: &Path, step: usize) -> (String, Option<Vec<P
         0 => {
             let mut text = std::fs::read_to_string(&path).unwrap();
             text.push_str(&format!("\nAdded paragraph {step}.\n"));
-            std::fs::write(&path, text).unwrap();
-            (format!("edit body of {}", file.display()), Some(vec![file]))
+            // Saved as `sed -i` does: a temporary file beside it, renamed over it; the watcher
+            // reports both paths.
+            let temporary = file.with_file_name(format!("sed{step:06}"));
+            std::fs::write(site.join(&temporary), text).unwrap();
+            std::fs::rename(site.join(&temporary), &path).unwrap();
+            (format!("edit body of {}", file.display()), Some(vec![file, temporary]))
         }
         1 => {
             set_field(site, &file, "title", &format!("Retitled {step}"));
