@@ -15,17 +15,7 @@
 //        be loaded at all (the reason on stderr).
 // Used by tests/it/tools.rs (`PageChecker`).
 
-import { chromium } from 'playwright-core';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
+import { launch } from './chromium.mjs';
 
 const url = process.argv[2];
 if (!url || process.argv.length > 3) {
@@ -43,7 +33,7 @@ function isLocal(requestUrl) {
   return hostname === '127.0.0.1';
 }
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout });
+const browser = await launch(timeout);
 try {
   const consoleErrors = [];
   const failedRequests = [];

@@ -30,17 +30,8 @@
 //        (tests/it/serve.rs).
 
 import { createInterface } from 'node:readline';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const OVERLAY = '#broadsheet-error';
 
 const url = process.argv[2];
@@ -98,7 +89,7 @@ function connectedProbe() {
   return (window.__broadsheetSources ?? []).some((s) => s.readyState === EventSource.OPEN);
 }
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 30000 });
+const browser = await launch(30000);
 let page;
 const consoleErrors = [];
 let navigations = 0;

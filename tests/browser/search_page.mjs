@@ -15,17 +15,7 @@
 // Exit:  0 with the JSON on stdout; 2 on bad usage; 1 when the page could not be loaded or
 //        the search never finished (the reason on stderr). Used by tests/it/html_valid.rs.
 
-import { chromium } from 'playwright-core';
-
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
+import { launch } from './chromium.mjs';
 
 const url = process.argv[2];
 if (!url || process.argv.length > 3) {
@@ -34,7 +24,7 @@ if (!url || process.argv.length > 3) {
 }
 const timeout = Number(process.env.SEARCH_PAGE_TIMEOUT_MS ?? 30000);
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout });
+const browser = await launch(timeout);
 try {
   const consoleErrors = [];
   const failedRequests = [];
