@@ -146,8 +146,7 @@ impl Session {
             // A path that is no file or folder now and held none of ours before (an editor's
             // temporary file, such as `sed -i`'s) changes nothing: not recording it keeps the
             // model's in-place update possible.
-            let held = self.files.range(relative.clone()..).next();
-            if full.exists() || held.is_some_and(|(known, _)| known.starts_with(&relative)) {
+            if full.exists() || self.holds(&relative) {
                 self.changed.push(relative.clone());
             }
             if full.is_file() {
@@ -163,6 +162,14 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// Whether `path` (under the root, or relative to it) is a content file this session
+    /// loaded, or a folder holding one.
+    pub fn holds(&self, path: &Path) -> bool {
+        let relative = path.strip_prefix(&self.config.root).unwrap_or(path);
+        let first = self.files.range(relative.to_path_buf()..).next();
+        first.is_some_and(|(known, _)| known.starts_with(relative))
     }
 
     /// Reloads the templates (after a template change).

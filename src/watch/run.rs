@@ -143,6 +143,7 @@ impl Watch {
 
     /// Applies one batch; `None` when it asked for nothing.
     fn apply(&mut self, batch: &[PathBuf], started: Instant) -> Option<Outcome> {
+        let batch = &self.without_passing_files(batch);
         let rebuild = plan(&self.layout, batch);
         let line = describe(&self.layout, batch, &rebuild)?;
         let statics = self.relative_of(batch, Change::Static);
@@ -166,6 +167,17 @@ impl Watch {
         self.session.reload_files(&self.relative_of(batch, Change::Article));
         let report = self.session.update();
         Some(finish(line, report, copied.and(extra_copied), started))
+    }
+
+    /// The batch without content paths that are gone and were never loaded: an editor's
+    /// temporary file (`sed -i` writes one and renames it over the article) is no change.
+    fn without_passing_files(&self, batch: &[PathBuf]) -> Vec<PathBuf> {
+        let passing = |path: &&PathBuf| {
+            classify(&self.layout, path) == Change::Article
+                && !path.exists()
+                && !self.session.holds(path)
+        };
+        batch.iter().filter(|path| !passing(path)).cloned().collect()
     }
 
     /// The batch's paths of one kind, relative to the site root (static files: to their

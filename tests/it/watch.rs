@@ -331,6 +331,17 @@ fn watch_rebuilds_on_every_kind_of_change() {
     assert!(lines.last().unwrap().contains("1 article changed (content/2024-05-24/01-budget.md)"));
     settle(&site, &out, "edit", || read(&out, "index.html").contains("passed the budget"));
 
+    // A save by `sed -i`: a temporary file beside the article, renamed over it. The temporary
+    // file is no change of its own.
+    let sed_tmp = site.join("content/2024-05-24/sedAb12Cd");
+    let text = std::fs::read_to_string(site.join(budget)).unwrap();
+    std::fs::write(&sed_tmp, format!("{text}\nSaved by sed.\n")).unwrap();
+    std::fs::rename(&sed_tmp, site.join(budget)).unwrap();
+    let lines = watcher.wait_for_line("rebuilt");
+    let line = lines.last().unwrap();
+    assert!(line.contains("1 article changed (content/2024-05-24/01-budget.md)"), "{line}");
+    settle(&site, &out, "sed save", || read(&out, budget_page).contains("Saved by sed."));
+
     let new = site.join("content/2024-05-24/05-regatta.md");
     std::fs::write(&new, article_text("Regatta", "Culture", "Ana Lima", 5, "Boats raced."))
         .unwrap();
