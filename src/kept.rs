@@ -11,7 +11,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::cache;
 use crate::config::Config;
@@ -65,8 +64,7 @@ impl Model {
         let hashes = ValueHashes::of(&site, &shared);
         let article_at = site.articles.iter().enumerate();
         let article_at = article_at.map(|(i, a)| (a.data.path.clone(), i)).collect();
-        static MODELS: AtomicU64 = AtomicU64::new(0);
-        let id = MODELS.fetch_add(1, Ordering::Relaxed);
+        let id = render::unique_id();
         let model = Model { site, shared, hashes, article_at, pages: None, dirty: Vec::new(), id };
         (model, failures)
     }

@@ -169,7 +169,20 @@ pub(crate) struct Env<'a> {
     pub(crate) shared: &'a Shared,
     pub(crate) templates: &'a Templates,
     pub(crate) staging: Option<&'a Staging>,
-    pub(crate) known: &'a HashSet<String>,
+    pub(crate) known: &'a Known<'a>,
+}
+
+/// Every output path a run produces, for the link checker: the pages (kept with the page
+/// plan, so a watch update does not copy them) and the generated and static files.
+pub(crate) struct Known<'a> {
+    pub(crate) pages: &'a HashSet<String>,
+    pub(crate) files: HashSet<String>,
+}
+
+impl Known<'_> {
+    fn contains(&self, path: &str) -> bool {
+        self.pages.contains(path) || self.files.contains(path)
+    }
 }
 
 /// Renders and post-processes every job in parallel. Results keep the jobs' order.
@@ -288,7 +301,7 @@ fn with_page_context<R>(
 }
 
 /// Whether a root-relative link names a produced file (`/a/` → `a/index.html`; `/a` also).
-pub(crate) fn link_resolves(known: &HashSet<String>, link: &str) -> bool {
+pub(crate) fn link_resolves(known: &Known<'_>, link: &str) -> bool {
     if known.contains(&output_path(link)) {
         return true;
     }

@@ -481,13 +481,13 @@ impl Session {
 
     /// Every output path this run produces: pages, generated files and static files, so each
     /// page's links are checked as it renders.
-    fn known_paths(&self, pages: &HashSet<String>) -> HashSet<String> {
-        let mut known = pages.clone();
-        known.extend(feeds::paths(&self.config).into_iter().map(str::to_owned));
+    fn known_paths<'a>(&self, pages: &'a HashSet<String>) -> render::Known<'a> {
+        let mut files: HashSet<String> =
+            feeds::paths(&self.config).into_iter().map(str::to_owned).collect();
         for dir in self.static_dirs() {
-            known.extend(static_files(&dir));
+            files.extend(static_files(&dir));
         }
-        known
+        render::Known { pages, files }
     }
 }
 
@@ -542,8 +542,9 @@ mod tests {
 
     #[test]
     fn links_resolve_to_pages_and_files() {
-        let known: HashSet<String> =
-            ["a/index.html", "style.css", "index.html"].map(String::from).into();
+        let pages: HashSet<String> = ["a/index.html", "index.html"].map(String::from).into();
+        let files = ["style.css"].map(String::from).into();
+        let known = render::Known { pages: &pages, files };
         assert!(render::link_resolves(&known, "/a/"));
         assert!(render::link_resolves(&known, "/a"));
         assert!(render::link_resolves(&known, "/style.css"));
