@@ -31,5 +31,6 @@ pub(crate) mod signature;
 pub mod site;
 pub mod split;
 pub mod templates;
+pub(crate) mod text;
 pub mod timings;
 pub mod watch;

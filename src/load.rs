@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, bail};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,7 @@ use crate::cache::Entry;
 use crate::config::Config;
 use crate::front_matter::{self, ArticleMeta, Parts};
 use crate::markdown;
+use crate::text::decode_utf8;
 
 /// A file that could not be used, and why.
 #[derive(Debug)]
@@ -180,14 +181,6 @@ pub(crate) fn load_file(config: &Config, path: &Path) -> Result<Item> {
         return parse_section_index(path, &text);
     }
     parse_article(config, path, &text).map(|a| Item::Article(Arc::new(a)))
-}
-
-fn decode_utf8(bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|error| {
-        let at = error.utf8_error().valid_up_to();
-        let line = error.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        anyhow!("line {line}: the file is not valid UTF-8 (byte {at}); save it as UTF-8")
-    })
 }
 
 fn parse_section_index(path: &Path, text: &str) -> Result<Item> {

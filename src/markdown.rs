@@ -8,6 +8,7 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::config::ReadingSpeed;
+use crate::text::sentence_ends;
 
 /// The text of one Markdown body, without its markup.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,9 +94,6 @@ fn collect_text(events: &[Event<'_>]) -> (String, String) {
     (first.unwrap_or_default(), plain)
 }
 
-/// Characters that end a sentence, and what may close after them.
-const SENTENCE_ENDS: &[char] = &['。', '！', '？', '!', '?', '…', '.'];
-const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', '"', '\''];
 
 /// Cuts `text` after the last sentence end within `max_chars` characters; the whole first
 /// sentence when even that is longer; `text` itself when it is short enough.
@@ -110,31 +108,6 @@ pub(crate) fn summarize(text: &str, max_chars: usize) -> String {
         Some(end) => text[..end].to_owned(),
         None => text.to_owned(),
     }
-}
-
-/// Byte offsets just after each sentence end (including closing quotes).
-fn sentence_ends(text: &str) -> Vec<usize> {
-    let mut ends = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if !SENTENCE_ENDS.contains(&c) {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, next)) = chars.peek() {
-            if !CLOSERS.contains(&next) && !SENTENCE_ENDS.contains(&next) {
-                break;
-            }
-            end = j + next.len_utf8();
-            chars.next();
-        }
-        let ascii_period_mid_word =
-            c == '.' && chars.peek().is_some_and(|(_, n)| !n.is_whitespace());
-        if !ascii_period_mid_word {
-            ends.push(end);
-        }
-    }
-    ends
 }
 
 /// Counts CJK characters and other words: (cjk, words).

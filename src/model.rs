@@ -15,9 +15,8 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::load::{Failure, Loaded, LoadedArticle, SectionIndex};
+use crate::text::slugify;
 
-/// The longest slug derived from a title.
-const MAX_SLUG_LEN: usize = 60;
 
 /// An article with its place in the site.
 #[derive(Debug, Clone)]
@@ -88,16 +87,6 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// Sorted by name.
     pub authors: Vec<Author>,
-}
-
-/// Turns `text` into an ASCII slug (CJK transliterated), cut at a word boundary.
-pub fn slugify(text: &str) -> String {
-    let full = slug::slugify(text);
-    if full.len() <= MAX_SLUG_LEN {
-        return full;
-    }
-    let cut = full[..=MAX_SLUG_LEN].rfind('-').unwrap_or(MAX_SLUG_LEN);
-    full[..cut].trim_end_matches('-').to_owned()
 }
 
 /// Fills a permalink pattern: `:slug`, and `:year`, `:month`, `:day` when there is a date
@@ -353,16 +342,6 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_transliterate_and_cut_at_a_word() {
-        assert_eq!(slugify("青岛日报"), "qing-dao-ri-bao");
-        let long = slugify(
-            "青岛市少工委七届五次全会召开 奋力开创少先队事业 高质量发展新局面 张惠出席会议并讲话",
-        );
-        assert!(long.len() <= MAX_SLUG_LEN && !long.ends_with('-'), "{long}");
-        assert_eq!(slugify("<b>Budget</b> vote!"), "b-budget-b-vote");
-    }
 
     #[test]
     fn permalinks_fill_dates() {

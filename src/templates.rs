@@ -17,6 +17,7 @@ use tera::Tera;
 
 use crate::config::{Config, ReadingSpeed};
 use crate::markdown;
+use crate::text::escape_html;
 
 /// The loaded templates plus where each came from.
 pub struct Templates {
@@ -120,23 +121,6 @@ impl Templates {
         let text = std::fs::read_to_string(self.sources.get(name)?).ok()?;
         text.lines().position(|line| line.contains(needle)).map(|i| i + 1)
     }
-}
-
-/// Escapes text for HTML. Unlike Tera's default it leaves `/` alone, so URLs in attributes
-/// stay readable and the post-processor sees them as written.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn template_files(dir: &Path) -> Result<Vec<PathBuf>> {

@@ -3,10 +3,10 @@
 //!
 //! For: turning grouping state into plain data. Not for: Markdown or YAML (see `render`).
 
-use super::config::Rules;
 use super::group::{Draft, Piece};
 use super::headline::{inline_credit, parse_authors, parse_dateline};
 use super::report::{ArticleReport, ItemReport, SidebarReport};
+use super::rules::Rules;
 use super::section;
 
 /// One body element in print order.

@@ -4,11 +4,11 @@
 //! heading followed by text), collecting body pieces, sidebars, captions and page/jump state.
 //! Not for: repairing extraction damage (see `repair`) or choosing sections (see `section`).
 
-use super::config::Rules;
 use super::headline::{HeadLine, Headline, parse_headline};
 use super::jump;
 use super::lex::{Block, Kind};
 use super::report::Dropped;
+use super::rules::Rules;
 
 /// One thing in an article body, in print order.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! For: pure text rules — which heading is the title, who the authors are, where the
 //! dateline ends. Not for: finding these blocks in the issue (see `group`).
 
-use super::config::Rules;
+use super::rules::Rules;
 
 /// A headline block: the stacked lines printed above an article.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -166,7 +166,7 @@ pub(crate) fn inline_credit(paragraph: &str, rules: &Rules) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::config::SplitConfig;
+    use crate::config::split::SplitConfig;
 
     fn rules() -> Rules {
         Rules::new(&SplitConfig::default(), &[]).unwrap()

@@ -3,7 +3,7 @@
 //! For: classifying lines one at a time, with the only look-back being a byline's role line.
 //! Not for: deciding where articles start or which heading is the title (see `group`).
 
-use super::config::Rules;
+use super::rules::Rules;
 
 /// What a source line is, judged by itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +138,7 @@ fn page_marker(text: &str, rules: &Rules) -> Option<Kind> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::config::SplitConfig;
+    use crate::config::split::SplitConfig;
 
     fn kinds(text: &str) -> Vec<Kind> {
         let rules = Rules::new(&SplitConfig::default(), &[]).unwrap();

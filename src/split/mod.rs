@@ -9,7 +9,6 @@
 //! the section names and [`SplitOptions`]).
 
 mod article;
-mod config;
 mod group;
 mod headline;
 mod jump;
@@ -18,6 +17,7 @@ mod lex;
 mod render;
 mod repair;
 mod report;
+mod rules;
 mod section;
 mod write;
 
@@ -25,15 +25,15 @@ use std::collections::BTreeSet;
 
 use anyhow::{Result, bail};
 
-pub use config::{SectionRule, SplitConfig};
+pub use crate::config::split::{SectionRule, SplitConfig};
 pub use report::{
     ArticleReport, Dropped, Fragment, ItemReport, Joined, Report, SidebarReport, unaccounted_lines,
 };
 pub use write::{SplitOptions, run};
 
-use config::Rules;
 use junction::Junction;
 use repair::Repairs;
+use rules::Rules;
 
 /// One file to write into the content folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

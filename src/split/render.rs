@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::article::{Article, Part};
 use super::report::SidebarReport;
-use crate::templates::escape_html;
+use crate::text::escape_html;
 
 /// The front matter the build reads.
 #[derive(Debug, Serialize)]

@@ -2,8 +2,9 @@
 //!
 //! For: mapping names to declared sections. Not for: reading page markers (see `lex`).
 
-use super::config::{Rules, SectionRule};
 use super::headline::Headline;
+use super::rules::Rules;
+use crate::config::split::SectionRule;
 
 /// The declared section for an article.
 ///
@@ -65,7 +66,7 @@ fn best_body_match<'a>(all: &'a [SectionRule], body: &str) -> Option<&'a Section
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::split::config::SplitConfig;
+    use crate::config::split::SplitConfig;
 
     fn rules() -> Rules {
         let mut config = SplitConfig::default();

@@ -5,12 +5,14 @@
 //! `base_url` and fills defaults. This module reads `site.toml` and nothing else; whether the
 //! theme folder exists is checked here too, because every later stage needs it.
 
+pub mod split;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 use serde::Deserialize;
 
-use crate::split::SplitConfig;
+use split::SplitConfig;
 
 /// The file name of a site's configuration.
 pub const CONFIG_FILE: &str = "site.toml";
