@@ -171,7 +171,7 @@ fn content_folder_is_the_split_of_the_sample() {
     let (config, sections) = site_config();
     let opts = SplitOptions {
         source: repo().join(SAMPLE),
-        date: "2024-05-24".into(),
+        date: Some("2024-05-24".into()),
         out: Some(dir.path().join("out")),
         ..SplitOptions::default()
     };
@@ -303,7 +303,7 @@ fn source_text_reaches_the_page_as_text() {
 fn options(dir: &Path, source: PathBuf) -> SplitOptions {
     SplitOptions {
         source,
-        date: "2024-05-24".into(),
+        date: Some("2024-05-24".into()),
         out: Some(dir.join("out")),
         ..SplitOptions::default()
     }
@@ -360,7 +360,7 @@ fn bad_sources_are_named() {
     let cases = [
         (dir.path().join("missing.md"), "missing.md"),
         (write("empty.md", b"\n  \n"), "is empty"),
-        (write("latin1.md", b"## T\n\nok\n\xff\xfe\n"), "offset 9 (line 4)"),
+        (write("latin1.md", b"## T\n\nok\n\xff\xfe\n"), "line 4: the file is not valid UTF-8"),
         (write("plain.md", b"just some text.\n"), "no article found"),
     ];
     for (path, expected) in cases {
@@ -369,7 +369,7 @@ fn bad_sources_are_named() {
         assert!(err.contains(&name) && err.contains(expected), "{err}");
     }
     let mut opts = options(dir.path(), repo().join(SAMPLE));
-    opts.date = "24/05/2024".into();
+    opts.date = Some("24/05/2024".into());
     assert!(run_err(dir.path(), &opts).contains("invalid issue date `24/05/2024`"));
     assert!(!dir.path().join("out").exists());
 }

@@ -33,7 +33,12 @@ fn haystack(r: &Report) -> String {
     out
 }
 
+/// The line as split reads it: no-break and ideographic spaces are spaces.
 fn needle(line: &str) -> String {
+    let line: String = line
+        .chars()
+        .map(|c| if matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{3000}') { ' ' } else { c })
+        .collect();
     let t = line.trim().trim_start_matches('#').trim();
     let t = t.trim_start_matches(['■', '▲', '△', '●', '◆']).trim();
     t.trim_end_matches('-').to_owned()
