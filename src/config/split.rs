@@ -165,7 +165,10 @@ impl Default for SplitConfig {
                 r"^\(?((?P<slug>[A-Za-z][A-Za-z'’-]*),?\s+)?(?i:continued from|from)\s+(?i:page\s+)?(?P<page>[A-Za-z]?\d{1,3})\.?\)?$"
                     .to_owned(),
             ],
-            column_patterns: Vec::new(),
+            column_patterns: strings(&[
+                r"^(?i:letters( to the editor)?|your letters|readers write|editorials?|opinion|commentary)$",
+                r"^(读者来信|来信照登|编读往来|社论|评论员文章)$",
+            ]),
             agencies: strings(&[
                 "The Associated Press",
                 "Associated Press",

@@ -27,9 +27,12 @@ pub(crate) type HeadLine = (Option<u8>, String);
 /// and names a rubric (contains `·` or matches `column_patterns`), in which case it is the
 /// column (栏目); any earlier headings are the column.
 pub(crate) fn parse_headline(lines: &[HeadLine], rules: &Rules) -> Headline {
-    let Some(title_at) = title_index(lines) else {
+    let Some(mut title_at) = title_index(lines) else {
         return Headline::default();
     };
+    if named_rubric(&lines[title_at].1, rules) && title_at + 1 < lines.len() {
+        title_at += 1;
+    }
     let texts = |part: &[HeadLine]| part.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
     let mut before = texts(&lines[..title_at]);
     let after = texts(&lines[title_at + 1..]);
@@ -91,6 +94,12 @@ fn title_index(lines: &[HeadLine]) -> Option<usize> {
         Some(best) => lines.iter().rposition(|(level, _)| *level == Some(best)),
         None => (!lines.is_empty()).then_some(0),
     }
+}
+
+/// A rubric named by `column_patterns` (`Letters to the Editor`) or printed in brackets: even as
+/// the most prominent line it is the column, and the next line is the title.
+fn named_rubric(text: &str, rules: &Rules) -> bool {
+    bracketed_column(text).is_some() || Rules::any(&rules.column, text)
 }
 
 /// True when a headline line names a rubric (栏目) rather than the story.

@@ -68,6 +68,10 @@ pub(crate) fn find(blocks: &[Block], i: usize, ctx: Context, rules: &Rules) -> O
     if !prominent && !story_shape {
         return None;
     }
+    let numbered = blocks[first..after].iter().all(|b| is_numbered_crosshead(&b.text));
+    if start.shape == Shape::Body && ctx.level.is_some() && numbered {
+        return None;
+    }
     if !prominent {
         let what = format!("a level-{top} heading starts a story ({:?} follows)", start.shape);
         start.notes.push((first, what.to_lowercase()));
@@ -76,6 +80,14 @@ pub(crate) fn find(blocks: &[Block], i: usize, ctx: Context, rules: &Rules) -> O
         start.notes.push((k, "kicker or column decided by position above the headline".to_owned()));
     }
     Some(start)
+}
+
+/// A crosshead numbered as a list (`一、加装电梯`, `（二）…`, `3. …`) goes on the same story.
+fn is_numbered_crosshead(text: &str) -> bool {
+    let t = text.trim_start_matches(['（', '(']);
+    let numeral =
+        t.chars().take_while(|c| "一二三四五六七八九十".contains(*c) || c.is_ascii_digit()).count();
+    numeral > 0 && t.chars().nth(numeral).is_some_and(|c| "、）).．".contains(c))
 }
 
 /// How many of the blocks from `i` are short plain lines above a heading (at most two).

@@ -39,7 +39,7 @@ fn split_sample() -> (String, SplitOutcome) {
 
 /// Compares `files` (name → contents) with the folder `expected`, failing on missing and
 /// extra files; `UPDATE_EXPECT=1` rewrites the folder instead.
-fn check_golden(expected: &Path, files: &[(String, String)]) {
+pub(crate) fn check_golden(expected: &Path, files: &[(String, String)]) {
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         let _ = fs::remove_dir_all(expected);
         fs::create_dir_all(expected).unwrap();
@@ -64,7 +64,7 @@ fn check_golden(expected: &Path, files: &[(String, String)]) {
     }
 }
 
-fn outcome_files(outcome: &SplitOutcome) -> Vec<(String, String)> {
+pub(crate) fn outcome_files(outcome: &SplitOutcome) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> =
         outcome.files.iter().map(|f| (f.file_name.clone(), f.contents.clone())).collect();
     let mut json = serde_json::to_string_pretty(&outcome.report).unwrap();
