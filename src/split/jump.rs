@@ -83,7 +83,8 @@ impl Jumps {
         let open: Vec<usize> =
             (0..self.outs.len()).filter(|&k| self.outs[k].resumed_at.is_none()).collect();
         let by_page: Vec<usize> = open.iter().copied().filter(|&k| self.page_fits(k, at)).collect();
-        let named = |set: &[usize]| set.iter().rev().copied().find(|&k| self.named(k, at));
+        let named =
+            |set: &[usize]| set.iter().rev().copied().find(|&k| self.named(k, at, headline_only));
         if let Some(k) = named(&by_page) {
             return Some((k, "page and headline"));
         }
@@ -121,12 +122,16 @@ impl Jumps {
     }
 
     /// The continuation's headline repeats the title, or its slug word is the jump-out's.
-    fn named(&self, k: usize, at: Resume<'_>) -> bool {
+    /// `strict` (no jump-in line printed): the headline must repeat or shorten the title,
+    /// not merely resemble it.
+    fn named(&self, k: usize, at: Resume<'_>, strict: bool) -> bool {
         let out = &self.outs[k];
         let slug = at.jump.and_then(|j| j.slug.as_deref());
         let slug_hit = |s: &str| out.slug.as_deref() == Some(s) || title_has_word(&out.title, s);
         slug.is_some_and(slug_hit)
-            || at.head.is_some_and(|h| similar(h, &out.title) || slug_hit(&h.to_lowercase()))
+            || at
+                .head
+                .is_some_and(|h| similar(h, &out.title, strict) || slug_hit(&h.to_lowercase()))
     }
 }
 
@@ -142,15 +147,16 @@ fn title_has_word(title: &str, word: &str) -> bool {
         && title.split(|c: char| !c.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case(word))
 }
 
-/// Whether a continuation headline repeats or shortens `title`.
-pub(crate) fn similar(head: &str, title: &str) -> bool {
+/// Whether a continuation headline repeats or shortens `title` (or, unless `strict`, is
+/// within a few edits of it).
+pub(crate) fn similar(head: &str, title: &str, strict: bool) -> bool {
     let norm =
         |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
     let (head, title) = (norm(head), norm(title));
     !head.is_empty()
         && (title.contains(&head)
             || head.contains(&title)
-            || strsim::normalized_levenshtein(&head, &title) >= 0.7)
+            || !strict && strsim::normalized_levenshtein(&head, &title) >= 0.7)
 }
 
 #[cfg(test)]
@@ -164,9 +170,10 @@ mod tests {
 
     #[test]
     fn shortened_titles_are_similar() {
-        assert!(similar("Budget", "City passes budget after long night"));
-        assert!(similar("青岛港吞吐量创新高", "青岛港吞吐量创新高"));
-        assert!(!similar("Weather", "City passes budget"));
+        assert!(similar("Budget", "City passes budget after long night", true));
+        assert!(similar("青岛港吞吐量创新高", "青岛港吞吐量创新高", true));
+        assert!(!similar("Weather", "City passes budget", false));
+        assert!(!similar("第100号标题新闻", "第1号标题新闻", true));
     }
 
     #[test]
