@@ -269,7 +269,7 @@ impl Grouper {
             return self.continue_in(target, block.line());
         }
         let fresh = self.current_mut().is_some_and(|d| !d.has_paragraphs());
-        if !(fresh && !self.ended) {
+        if !fresh || self.ended {
             self.warnings.push(format!(
                 "line {}: continuation of an article whose beginning is not in this issue",
                 block.line()
