@@ -247,3 +247,22 @@ fn default_captions() -> Vec<String> {
         r"^(?i:(staff |file )?photo(graph)? (by|courtesy of) [^.]{1,40})$",
     ])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn load_needs_no_site_toml_and_no_theme() {
+        let dir = tempfile::tempdir().unwrap();
+        let (config, sections) = load(dir.path()).unwrap();
+        assert_eq!((config, sections), (SplitConfig::default(), Vec::new()));
+        let toml = "title = \"X\"\ntheme = \"missing\"\n[[sections]]\nname = \"要闻\"\nslug = \"yw\"\n\n[split]\nsummary_max_chars = 80\n";
+        std::fs::write(dir.path().join("site.toml"), toml).unwrap();
+        let (config, sections) = load(dir.path()).unwrap();
+        assert_eq!((config.summary_max_chars, sections), (80, vec!["要闻".to_owned()]));
+        std::fs::write(dir.path().join("site.toml"), "[split]\nnope = 1\n").unwrap();
+        let err = format!("{:#}", load(dir.path()).unwrap_err());
+        assert!(err.contains("site.toml") && err.contains("nope"), "{err}");
+    }
+}

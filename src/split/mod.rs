@@ -62,7 +62,14 @@ pub struct SplitOutcome {
 /// The issue date printed on the masthead (`2024年5月24日`, `October 2, 2025`), as
 /// `YYYY-MM-DD`, when the issue has one.
 pub fn masthead_date(text: &str, config: &SplitConfig) -> Result<Option<String>> {
-    let rules = Rules::new(config, &[])?;
+    // Only the line patterns matter here; the section names are checked by `split_issue`.
+    let patterns = SplitConfig {
+        default_section: None,
+        section_aliases: Default::default(),
+        rules: Vec::new(),
+        ..config.clone()
+    };
+    let rules = Rules::new(&patterns, &[])?;
     Ok(masthead::issue_date(&lex::lex(text, &rules)).map(|(date, _)| date))
 }
 

@@ -338,6 +338,22 @@ fn run_refuses_to_overwrite_without_force() {
 }
 
 #[test]
+fn the_masthead_date_makes_date_optional() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo().join("tests/fixtures/split/herald/source.md");
+    let mut opts = options(dir.path(), source);
+    opts.date = None;
+    let summary = run(dir.path(), &SplitConfig::default(), &[], &opts).unwrap();
+    assert!(summary.starts_with("split `source.md` (2025-10-02): 5 articles"), "{summary}");
+    let plain = dir.path().join("plain.md");
+    fs::write(&plain, "## T\n\nText.\n").unwrap();
+    let mut opts = options(dir.path(), plain);
+    opts.date = None;
+    let err = run_err(dir.path(), &opts);
+    assert!(err.contains("no masthead date") && err.contains("--date"), "{err}");
+}
+
+#[test]
 fn dry_run_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(dir.path(), repo().join(SAMPLE));
