@@ -17,7 +17,7 @@ use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use super::plan::{Change, Layout, Rebuild, classify, plan};
-use crate::site::{BuildOptions, Report, Session};
+use crate::build::{BuildOptions, Report, Session};
 
 /// A batch closes once no event arrived for this long.
 const QUIET: Duration = Duration::from_millis(10);

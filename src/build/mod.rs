@@ -13,20 +13,24 @@ use std::time::Instant;
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
 
-use crate::cache;
 use crate::config::Config;
+use crate::content::load::{self, Entry, Failure, LoadedArticle, SectionIndex};
 use crate::feeds;
-use crate::kept::{Model, Signed};
-use crate::load::{self, Failure, LoadedArticle, SectionIndex};
+use crate::incremental::Signatures;
+use crate::incremental::cache;
+use crate::incremental::kept::{Model, Signed};
 use crate::model::Site;
+use crate::model::urls::output_path;
 use crate::output::{self, Removal, Staging, WriteStats};
-use crate::render::{self, Job, Page};
-use crate::signature::Signatures;
-use crate::templates::Templates;
+use crate::render::{self, Job, Templates};
 
+mod pages;
 mod report;
+pub mod timings;
 
-pub use report::{BrokenLink, BuildOptions, Mode, Report, StageTimings};
+pub use pages::Page;
+use pages::{Known, Sink};
+pub use report::{BrokenLink, BuildOptions, Mode, RenderTimings, Report, StageTimings};
 use report::{broken_links, fill_counts};
 
 /// How much of the output folder a run brings up to date.
@@ -80,7 +84,7 @@ pub struct Session {
     /// How this session builds.
     pub options: BuildOptions,
     templates: Templates,
-    files: BTreeMap<PathBuf, cache::Entry>,
+    files: BTreeMap<PathBuf, Entry>,
     timings: StageTimings,
     /// The build cache's segments as last saved (see `cache::save`).
     cache_keys: BTreeMap<String, u64>,
@@ -230,15 +234,9 @@ impl Session {
         let known = self.known_paths(&plan.paths);
         let bodies = self.load_feed_bodies(site, &mut failures);
         let stage = Instant::now();
-        let env = render::Env {
-            site,
-            config: &self.config,
-            shared,
-            templates: &self.templates,
-            staging: staging.as_ref(),
-            known: &known,
-        };
-        let (results, page_timings) = render::render_all(&todo, &env);
+        let env = render::Env { site, config: &self.config, shared, templates: &self.templates };
+        let sink = Sink { staging: staging.as_ref(), known: &known };
+        let (results, page_timings) = pages::render_pages(&todo, &env, &sink);
         report.timings.render = stage.elapsed();
         report.timings.pages = page_timings;
         let pages = collect_pages(&todo, results, &mut failures);
@@ -345,7 +343,7 @@ impl Session {
         jobs.par_iter()
             .filter(|job| {
                 known.get(&job.url) != next.get(&job.url)
-                    || (scope == Scope::Whole && !out.join(render::output_path(&job.url)).is_file())
+                    || (scope == Scope::Whole && !out.join(output_path(&job.url)).is_file())
             })
             .cloned()
             .collect()
@@ -394,15 +392,14 @@ impl Session {
             Next::All(next) => {
                 let gone_pages =
                     self.signatures.pages.keys().filter(|url| !next.contains_key(*url));
-                gone_pages.map(|url| render::output_path(url)).collect()
+                gone_pages.map(|url| output_path(url)).collect()
             }
             Next::Changed(_) => Vec::new(),
         };
         gone.extend(self.signatures.generated.difference(&generated_paths).cloned());
         let mut stats = match scope {
             Scope::Whole => {
-                let mut produced: Vec<String> =
-                    jobs.iter().map(|j| render::output_path(&j.url)).collect();
+                let mut produced: Vec<String> = jobs.iter().map(|j| output_path(&j.url)).collect();
                 produced.extend(generated.iter().map(|g| g.path.clone()));
                 // With the last build's signatures we know what is gone; without, walk.
                 let removal = if self.signatures.pages.is_empty() {
@@ -481,13 +478,13 @@ impl Session {
 
     /// Every output path this run produces: pages, generated files and static files, so each
     /// page's links are checked as it renders.
-    fn known_paths<'a>(&self, pages: &'a HashSet<String>) -> render::Known<'a> {
+    fn known_paths<'a>(&self, pages: &'a HashSet<String>) -> Known<'a> {
         let mut files: HashSet<String> =
             feeds::paths(&self.config).into_iter().map(str::to_owned).collect();
         for dir in self.static_dirs() {
             files.extend(static_files(&dir));
         }
-        render::Known { pages, files }
+        Known { pages, files }
     }
 }
 
@@ -503,8 +500,7 @@ fn collect_pages(
         match result {
             Ok(page) => pages.push(page),
             Err(error) if seen_errors.insert(format!("{error:#}")) => {
-                failures
-                    .push(Failure { path: PathBuf::from(render::output_path(&job.url)), error });
+                failures.push(Failure { path: PathBuf::from(output_path(&job.url)), error });
             }
             Err(_) => {}
         }
@@ -534,21 +530,4 @@ fn static_files(dir: &Path) -> Vec<String> {
             )
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_resolve_to_pages_and_files() {
-        let pages: HashSet<String> = ["a/index.html", "index.html"].map(String::from).into();
-        let files = ["style.css"].map(String::from).into();
-        let known = render::Known { pages: &pages, files };
-        assert!(render::link_resolves(&known, "/a/"));
-        assert!(render::link_resolves(&known, "/a"));
-        assert!(render::link_resolves(&known, "/style.css"));
-        assert!(render::link_resolves(&known, "/"));
-        assert!(!render::link_resolves(&known, "/b/"));
-    }
 }
