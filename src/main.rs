@@ -248,8 +248,10 @@ fn print_error(error: &anyhow::Error) {
     }
 }
 
+/// Watch keeps the build cache as `build` does: saved after each update, so a later `build`
+/// (or the next `watch`) starts from it instead of finding it deleted.
 fn watch_options(args: &WatchArgs) -> BuildOptions {
-    BuildOptions { output_dir: args.output_dir.clone(), ..BuildOptions::default() }
+    BuildOptions { output_dir: args.output_dir.clone(), cache: true, ..BuildOptions::default() }
 }
 
 /// Prints one outcome of the watch loop; errors go to stderr with `file:line`.
