@@ -17,10 +17,10 @@ use chrono::Datelike;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::load::LoadedArticle;
+use crate::content::load::LoadedArticle;
+use crate::hash::hash_of;
 use crate::model::{Article, Site};
 use crate::render::Bodies;
-use crate::signature::hash_of;
 
 /// A generated file: path under the output folder, its bytes, and a hash of them (equal
 /// hashes mean equal bytes, so an unchanged file need not be compared with the output).
@@ -108,7 +108,7 @@ pub(crate) fn paths(config: &Config) -> Vec<&'static str> {
 
 /// Absolute URL of a root-relative path (falls back to the path when `base_url` has no host).
 fn absolute(config: &Config, url: &str) -> String {
-    crate::templates::make_url(url, true, &config.base_url, &config.base_path)
+    crate::model::urls::make_url(url, true, &config.base_url, &config.base_path)
 }
 
 /// Escapes text for XML content and attribute values.

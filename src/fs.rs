@@ -8,8 +8,26 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
 
 use anyhow::{Context as _, Result};
+
+/// When a file was last modified and how long it is: if both match, its parse is reused.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub(crate) struct Stamp {
+    secs: u64,
+    nanos: u32,
+    len: u64,
+}
+
+/// The stamp of the file at `path`, if it can be read.
+pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    Some(Stamp { secs: modified.as_secs(), nanos: modified.subsec_nanos(), len: meta.len() })
+}
 
 /// Reads a whole UTF-8 file; the error names the path.
 pub(crate) fn read_to_string(path: &Path) -> Result<String> {

@@ -4,33 +4,32 @@
 //! source issue ──split──▶ content/<date>/*.md ──load──▶ model::Site ──render──▶ pages ──output──▶ public/
 //! ```
 //!
-//! * [`split`] turns one extracted issue into article files (its own subcommand).
-//! * [`config`] reads `site.toml`; `load` walks `content/` and parses every file in parallel
-//!   (front matter, Markdown).
-//! * [`model`] assembles issues, sections and reporters (pure, no I/O).
-//! * `render` plans every page, then renders them in parallel through Tera, post-processing
-//!   each page with lol_html in the same pass; `feeds` writes Atom, sitemap and search index.
-//! * `output` is the only writer to the output folder: it writes changed files only.
-//! * [`site`] runs the stages and reports every bad file at once.
+//! Modules in layer order (each imports only from the ones above it; the table is held by
+//! `tests/it/architecture.rs` and described in `docs/architecture.md`):
+//! * `fs` (the only `std::fs` user), `text` and `hash`: the basics;
+//! * [`config`] reads `site.toml`; [`split`] turns one extracted issue into article files;
+//! * `content` reads every file of `content/` in parallel (front matter, Markdown);
+//! * [`model`] assembles issues, sections and reporters, and owns the URL rules (pure, no I/O);
+//! * [`render`] plans every page and renders it through Tera, returning HTML (reads no files);
+//! * `postprocess` rewrites a page's HTML with lol_html; `feeds` makes Atom, sitemap and search;
+//! * `output` is the only writer to the output folder: it writes changed files only;
+//! * `incremental` keeps what a rebuild needs from the last build (signatures, model, cache);
+//! * [`build`] runs the steps and reports every bad file at once; [`watch`] rebuilds on
+//!   changes; [`serve`] previews.
 
-pub(crate) mod cache;
+pub mod build;
 pub mod config;
+pub(crate) mod content;
 pub(crate) mod feeds;
-pub(crate) mod front_matter;
 pub(crate) mod fs;
+pub(crate) mod hash;
+pub(crate) mod incremental;
 pub mod init;
-pub(crate) mod kept;
-pub mod load;
-pub(crate) mod markdown;
 pub mod model;
 pub(crate) mod output;
 pub(crate) mod postprocess;
 pub mod render;
 pub mod serve;
-pub(crate) mod signature;
-pub mod site;
 pub mod split;
-pub mod templates;
 pub(crate) mod text;
-pub mod timings;
 pub mod watch;

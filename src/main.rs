@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use broadsheet::site::{BuildOptions, Mode, Report};
+use broadsheet::build::{BuildOptions, Mode, Report};
 use clap::{Args, Parser, Subcommand};
 
 /// A static site generator for the digital editions of newspapers.
@@ -165,14 +165,14 @@ fn build_options(site: &SiteArgs, output_dir: Option<PathBuf>, mode: Mode) -> Bu
 }
 
 fn build(root: &Path, options: &BuildOptions, timings: bool) -> Result<bool> {
-    let mut session = broadsheet::site::Session::start(root, options)?;
+    let mut session = broadsheet::build::Session::start(root, options)?;
     let report = session.rebuild();
     // The process ends next: freeing every loaded article, the model and the signatures one
     // by one would only delay the exit (about 12 ms of a 10,000-article cached build).
     std::mem::forget(session);
     print_report(&report, options.mode);
     if timings {
-        print!("{}", broadsheet::timings::format(&report));
+        print!("{}", broadsheet::build::timings::format(&report));
     }
     Ok(report.ok(options.mode))
 }
@@ -248,8 +248,10 @@ fn print_error(error: &anyhow::Error) {
     }
 }
 
+/// Watch keeps the build cache as `build` does: saved after each update, so a later `build`
+/// (or the next `watch`) starts from it instead of finding it deleted.
 fn watch_options(args: &WatchArgs) -> BuildOptions {
-    BuildOptions { output_dir: args.output_dir.clone(), ..BuildOptions::default() }
+    BuildOptions { output_dir: args.output_dir.clone(), cache: true, ..BuildOptions::default() }
 }
 
 /// Prints one outcome of the watch loop; errors go to stderr with `file:line`.

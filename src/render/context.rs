@@ -8,10 +8,9 @@
 use chrono::Datelike;
 use serde_json::{Map, Value};
 
-use super::{
-    Job, Kind, LATEST_PER_SECTION, MORE_FROM_SECTION, RECENT_ISSUES, page_count, paginated_url,
-};
+use super::{Job, Kind, LATEST_PER_SECTION, MORE_FROM_SECTION, RECENT_ISSUES};
 use crate::config::Config;
+use crate::model::urls::{page_count, paginated_url};
 use crate::model::{Article, Issue, Site};
 
 /// A JSON object from owned values. Unlike `json!`, which re-serialises every value it is
@@ -141,7 +140,7 @@ pub(crate) fn summary_hash(
 ) -> u64 {
     let data = &article.data;
     let issue = site.issues[article.issue].date;
-    crate::signature::hash_of(&(
+    crate::hash::hash_of(&(
         (&data.title, &data.kicker, &data.subtitle, &data.column, &article.url, data.date, issue),
         (section, authors, &data.page, data.order, &data.byline, &data.dateline, &data.summary),
         (data.reading_time, data.truncated, &data.tags),
@@ -193,7 +192,7 @@ pub(crate) fn kind_name(kind: Kind) -> &'static str {
 
 fn issue_title(site: &Site, issue: usize, config: &Config) -> String {
     let chinese = config.language.to_ascii_lowercase().starts_with("zh");
-    crate::templates::long_date(site.issues[issue].date, chinese)
+    crate::render::templates::long_date(site.issues[issue].date, chinese)
 }
 
 fn summaries_of(site: &Site, shared: &Shared, indexes: &[usize]) -> Value {

@@ -1,16 +1,18 @@
-//! [`Site`] → rendered pages: a cheap sequential plan of every page, then each page rendered
-//! through Tera and post-processed with lol_html in one parallel pass.
+//! [`Site`] → rendered pages: each planned [`Job`] rendered through Tera, in parallel.
+//!
+//! Render is pure: it takes the model, the templates and a way to get an article's body (given
+//! by `build`, which reads the file), and hands back each page as [`Rendered`] (URL, output
+//! path, HTML). It reads no files and writes nothing; post-processing, link checking and where
+//! a page goes are `build`'s business, done in the same parallel pass through the `deliver`
+//! function it passes in, so the pages of a big site are never all in memory at once.
 //!
 //! Values every page shows (`site`, the translations, issue, section and reporter references)
 //! are made once in [`Shared`]; `site` and `t` live in each thread's base Tera context and are
 //! never copied per page. An article's summary is made for each page that shows it (as cheap
 //! as cloning a kept one, and it keeps memory flat as the archive grows).
-//! Each page's work happens in its own job: an article page reads and renders its body there
-//! (through `load`), and the finished page goes to `output`'s staging folder; only a small
-//! [`Page`] record (path, broken links) comes back.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -18,13 +20,18 @@ use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::model::Site;
-mod context;
+use crate::model::urls::output_path;
+use crate::model::{Article, Site};
 
-use crate::output::Staging;
-use crate::postprocess::{self, PostOptions};
-use crate::templates::Templates;
+mod context;
+mod plan;
+pub(crate) mod signature;
+mod template_deps;
+pub mod templates;
+
 pub(crate) use context::{Shared, context_for, deps, kind_name, share, summary_hash};
+pub(crate) use plan::{Job, Kind, plan};
+pub use templates::Templates;
 
 /// How many other articles "more from the section" shows.
 const MORE_FROM_SECTION: usize = 5;
@@ -33,202 +40,71 @@ const RECENT_ISSUES: usize = 10;
 /// How many of each section's newest articles the home page gets.
 const LATEST_PER_SECTION: usize = 10;
 
-/// One page to render: which template, at which URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Job {
-    pub(crate) kind: Kind,
-    pub(crate) template: &'static str,
-    /// Root-relative URL.
-    pub(crate) url: String,
-}
-
-/// What a page shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Kind {
-    Index,
-    Issue(usize),
-    Article(usize),
-    Section { section: usize, page: usize },
-    Author(usize),
-    Authors,
-    Archive,
-    Search,
-    NotFound,
-}
-
-/// A rendered page: where it goes and what it links to. Its HTML went to the staging folder
-/// (when it differed from the output) and is not kept in memory.
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// Root-relative URL it answers.
-    pub url: String,
-    /// Path under the output folder, `/`-separated.
-    pub path: String,
-    /// Internal links on it that name no page or file of the site.
-    pub broken_links: Vec<String>,
-    /// Whether its bytes differed from the output folder's and were staged.
-    pub staged: bool,
-}
-
 /// Bodies (HTML) of the articles the feed carries, by article index.
 pub(crate) type Bodies = HashMap<usize, String>;
 
-/// Time spent rendering pages, summed over threads.
-#[derive(Debug, Clone, Default)]
-pub struct RenderTimings {
-    /// Per template: time in Tera (rendering that template and what it extends and includes)
-    /// and calls.
-    pub per_template: HashMap<&'static str, (Duration, usize)>,
-    /// Building page contexts.
-    pub context: Duration,
-    /// Tera, all templates.
-    pub template: Duration,
-    /// The lol_html post-processing pass.
-    pub post: Duration,
-    /// Comparing with the output, staging, checking links.
-    pub stage: Duration,
+/// One rendered page, before post-processing: the URL it answers, its path under the output
+/// folder (`/`-separated) and its HTML.
+#[derive(Debug)]
+pub(crate) struct Rendered {
+    pub(crate) url: String,
+    pub(crate) path: String,
+    pub(crate) html: String,
 }
 
-/// Where one page's time went.
+/// Where one page's render time went: its body and context, and Tera.
 #[derive(Debug, Clone, Copy, Default)]
-struct PageTimings {
-    context: Duration,
-    template: Duration,
-    post: Duration,
-    stage: Duration,
+pub(crate) struct Took {
+    pub(crate) context: Duration,
+    pub(crate) template: Duration,
 }
 
-/// Plans every page of the site, in a stable order: every page kind the theme has a
-/// template for.
-pub(crate) fn plan(site: &Site, config: &Config, templates: &Templates) -> Vec<Job> {
-    let mut jobs =
-        Vec::with_capacity(site.articles.len() + site.sections.len() * 2 + site.authors.len() + 8);
-    let job = |kind, template, url: String| Job { kind, template, url };
-    jobs.push(job(Kind::Index, "index.html", "/".to_owned()));
-    for (i, issue) in site.issues.iter().enumerate() {
-        jobs.push(job(Kind::Issue(i), "issue.html", issue.url.clone()));
-    }
-    for (i, article) in site.articles.iter().enumerate() {
-        jobs.push(job(Kind::Article(i), "article.html", article.url.clone()));
-    }
-    for (i, section) in site.sections.iter().enumerate() {
-        for page in 1..=page_count(section.articles.len(), config.paginate) {
-            jobs.push(job(
-                Kind::Section { section: i, page },
-                "section.html",
-                paginated_url(&section.url, page),
-            ));
-        }
-    }
-    for (i, author) in site.authors.iter().enumerate() {
-        jobs.push(job(Kind::Author(i), "author.html", author.url.clone()));
-    }
-    let optional = [
-        (Kind::Authors, "authors.html", "/authors/"),
-        (Kind::Archive, "archive.html", "/archive/"),
-        (Kind::Search, "search.html", "/search/"),
-        (Kind::NotFound, "404.html", "/404.html"),
-    ];
-    for (kind, template, url) in optional {
-        if kind != Kind::Search || config.search {
-            jobs.push(job(kind, template, url.to_owned()));
-        }
-    }
-    // A theme renders only the page kinds it has templates for (a minimal theme may have just
-    // index, article and section pages).
-    jobs.retain(|job| templates.has(job.template));
-    jobs
-}
-
-/// Pages a section index needs (always at least one).
-pub(crate) fn page_count(articles: usize, per_page: usize) -> usize {
-    if per_page == 0 { 1 } else { articles.div_ceil(per_page).max(1) }
-}
-
-/// `/sections/x/` for page 1, `/sections/x/page/2/` after.
-pub(crate) fn paginated_url(first: &str, page: usize) -> String {
-    if page == 1 { first.to_owned() } else { format!("{first}page/{page}/") }
-}
-
-/// The output path for a root-relative URL: `/a/` → `a/index.html`, `/404.html` → `404.html`.
-pub(crate) fn output_path(url: &str) -> String {
-    let trimmed = url.trim_start_matches('/');
-    if trimmed.is_empty() || url.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_owned()
-    }
-}
-
-/// Everything rendering a page reads: the site, its shared values, the templates, where
-/// pages go (`staging`, absent in check mode) and which output paths exist (`known`, for the
-/// link checker).
+/// Everything rendering a page reads: the site, its shared values and the templates.
 pub(crate) struct Env<'a> {
     pub(crate) site: &'a Site,
     pub(crate) config: &'a Config,
     pub(crate) shared: &'a Shared,
     pub(crate) templates: &'a Templates,
-    pub(crate) staging: Option<&'a Staging>,
-    pub(crate) known: &'a Known<'a>,
 }
 
-/// Every output path a run produces, for the link checker: the pages (kept with the page
-/// plan, so a watch update does not copy them) and the generated and static files.
-pub(crate) struct Known<'a> {
-    pub(crate) pages: &'a HashSet<String>,
-    pub(crate) files: HashSet<String>,
-}
-
-impl Known<'_> {
-    fn contains(&self, path: &str) -> bool {
-        self.pages.contains(path) || self.files.contains(path)
-    }
-}
-
-/// Renders and post-processes every job in parallel. Results keep the jobs' order.
-pub(crate) fn render_all(jobs: &[Job], env: &Env<'_>) -> (Vec<Result<Page>>, RenderTimings) {
-    let post = PostOptions {
-        base_path: &env.config.base_path,
-        site_origin: env.config.origin(),
-        heading_anchors: true,
-    };
-    let results: Vec<(Result<Page>, PageTimings)> =
-        jobs.par_iter().map(|job| render_one(job, env, &post)).collect();
-    let mut timings = RenderTimings::default();
-    let pages = jobs
-        .iter()
-        .zip(results)
-        .map(|(job, (page, took))| {
-            let entry = timings.per_template.entry(job.template).or_default();
-            entry.0 += took.template;
-            entry.1 += 1;
-            timings.context += took.context;
-            timings.template += took.template;
-            timings.post += took.post;
-            timings.stage += took.stage;
-            page
+/// Renders every job in parallel and passes each page to `deliver` on the thread that made it.
+/// `body_of` gives an article page its body as HTML. Results keep the jobs' order (so output
+/// and error order are deterministic), each with the time its rendering took (not counting
+/// `deliver`).
+pub(crate) fn render_all<T: Send>(
+    jobs: &[Job],
+    env: &Env<'_>,
+    body_of: &(dyn Fn(&Article) -> Result<String> + Sync),
+    deliver: impl Fn(Rendered) -> Result<T> + Sync,
+) -> Vec<(Result<T>, Took)> {
+    jobs.par_iter()
+        .map(|job| {
+            let (page, took) = render_page(job, env, body_of);
+            (page.and_then(&deliver), took)
         })
-        .collect();
-    (pages, timings)
+        .collect()
 }
 
-fn render_one(job: &Job, env: &Env<'_>, post: &PostOptions<'_>) -> (Result<Page>, PageTimings) {
-    let mut took = PageTimings::default();
-    let page = render_timed(job, env, post, &mut took);
+/// Renders one page.
+pub(crate) fn render_page(
+    job: &Job,
+    env: &Env<'_>,
+    body_of: &(dyn Fn(&Article) -> Result<String> + Sync),
+) -> (Result<Rendered>, Took) {
+    let mut took = Took::default();
+    let page = render_timed(job, env, body_of, &mut took);
     (page, took)
 }
 
 fn render_timed(
     job: &Job,
     env: &Env<'_>,
-    post: &PostOptions<'_>,
-    took: &mut PageTimings,
-) -> Result<Page> {
+    body_of: &(dyn Fn(&Article) -> Result<String> + Sync),
+    took: &mut Took,
+) -> Result<Rendered> {
     let start = Instant::now();
     let body = match job.kind {
-        Kind::Article(i) => {
-            Some(crate::load::load_body(env.config, &env.site.articles[i].data.path)?)
-        }
+        Kind::Article(i) => Some(body_of(&env.site.articles[i])?),
         _ => None,
     };
     let context = context_for(job, env.site, body.as_deref(), env.config, env.shared);
@@ -238,21 +114,8 @@ fn render_timed(
         env.templates.render(env.config, job.template, context)
     })??;
     took.context = rendered - start;
-    let processed = Instant::now();
-    took.template = processed - rendered;
-    let processed_html = postprocess::process(&html, post)
-        .with_context(|| format!("failed to post-process `{}`", job.url))?;
-    let staged_at = Instant::now();
-    took.post = staged_at - processed;
-    let path = output_path(&job.url);
-    let staged = match env.staging {
-        Some(staging) => staging.stage(&path, processed_html.html.as_bytes())?,
-        None => false,
-    };
-    let broken =
-        processed_html.links.into_iter().filter(|link| !link_resolves(env.known, link)).collect();
-    took.stage = staged_at.elapsed();
-    Ok(Page { url: job.url.clone(), path, broken_links: broken, staged })
+    took.template = rendered.elapsed();
+    Ok(Rendered { url: job.url.clone(), path: output_path(&job.url), html })
 }
 
 /// A number no other call in this process returns: identifies a set of shared values or
@@ -300,36 +163,11 @@ fn with_page_context<R>(
     }))
 }
 
-/// Whether a root-relative link names a produced file (`/a/` → `a/index.html`; `/a` also).
-pub(crate) fn link_resolves(known: &Known<'_>, link: &str) -> bool {
-    if known.contains(&output_path(link)) {
-        return true;
-    }
-    let as_dir = format!("{}/index.html", link.trim_matches('/'));
-    known.contains(&as_dir)
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
 
     use super::*;
-
-    #[test]
-    fn output_paths_are_pretty() {
-        assert_eq!(output_path("/"), "index.html");
-        assert_eq!(output_path("/2024/05/24/x/"), "2024/05/24/x/index.html");
-        assert_eq!(output_path("/404.html"), "404.html");
-    }
-
-    #[test]
-    fn pagination_counts_and_urls() {
-        assert_eq!(page_count(0, 20), 1);
-        assert_eq!(page_count(41, 20), 3);
-        assert_eq!(page_count(41, 0), 1);
-        assert_eq!(paginated_url("/sections/a/", 1), "/sections/a/");
-        assert_eq!(paginated_url("/sections/a/", 2), "/sections/a/page/2/");
-    }
 
     /// Collects the URL of every article summary (objects with `reading_time`) in a context.
     fn summary_urls(value: &Value, found: &mut Vec<String>) {
@@ -350,23 +188,23 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch");
         let config = Config::load(&root).unwrap();
         let templates = Templates::load(&config).unwrap();
-        let paths = crate::load::list_content(&config).unwrap();
-        let files = crate::load::load_files(&config, &paths, &Default::default());
+        let paths = crate::content::load::list_content(&config).unwrap();
+        let files = crate::content::load::load_files(&config, &paths, &Default::default());
         let articles = files
             .into_values()
             .filter_map(|(_, item)| match item {
-                Ok(crate::load::Item::Article(a)) => Some(a),
+                Ok(crate::content::load::Item::Article(a)) => Some(a),
                 _ => None,
             })
             .collect();
-        let loaded = crate::load::Loaded { articles, section_indexes: vec![] };
+        let loaded = crate::content::load::Loaded { articles, section_indexes: vec![] };
         let (site, _) = crate::model::build_site(&config, loaded);
         (site, config, templates)
     }
 
     #[test]
     fn a_change_to_anything_a_summary_shows_changes_its_hash() {
-        use crate::load::LoadedArticle;
+        use crate::content::load::LoadedArticle;
         let (mut site, config, _) = fixture_site();
         let hash = |site: &Site| summary_hash(&site.articles[0], site, Some(1), &[2]);
         let value = |site: &Site| share(site, &config).summary(site, 0);

@@ -3,7 +3,7 @@
 //! * [`plan`] decides from paths alone what a batch of changes asks for ([`Rebuild`]); it is
 //!   pure and unit-tested.
 //! * [`run`] owns the notify watcher, batches events, applies each [`Rebuild`] to a
-//!   [`crate::site::Session`] (which renders only pages whose signature changed) and reports
+//!   [`crate::build::Session`] (which renders only pages whose signature changed) and reports
 //!   one [`Outcome`] per batch. Build errors are outcomes, never the end of the loop; only a
 //!   broken start (no `site.toml`, unreadable root, watcher setup) returns `Err`.
 //!

@@ -84,16 +84,28 @@ pub(crate) enum Change {
 }
 
 /// Decides from paths alone; never touches the disk.
+/// (The watch loop classifies a batch once with [`classify_all`] and then uses
+/// [`plan_classified`]; this is the same decision from raw paths.)
+#[cfg(test)]
 pub(crate) fn plan(layout: &Layout, changed: &[PathBuf]) -> Rebuild {
-    let kinds: Vec<Change> = changed.iter().map(|path| classify(layout, path)).collect();
+    plan_classified(&classify_all(layout, changed))
+}
+
+/// Each path of a batch with what it asks for: the one place a batch is classified.
+pub(crate) fn classify_all(layout: &Layout, changed: &[PathBuf]) -> Vec<(PathBuf, Change)> {
+    changed.iter().map(|path| (path.clone(), classify(layout, path))).collect()
+}
+
+/// [`plan`] for paths already classified.
+pub(crate) fn plan_classified(changed: &[(PathBuf, Change)]) -> Rebuild {
     let of = |kind: Change| -> Vec<PathBuf> {
-        let paths = changed.iter().zip(&kinds).filter(|(_, k)| **k == kind);
+        let paths = changed.iter().filter(|(_, k)| *k == kind);
         let mut paths: Vec<PathBuf> = paths.map(|(p, _)| p.clone()).collect();
         paths.sort();
         paths.dedup();
         paths
     };
-    match kinds.iter().max().copied().unwrap_or(Change::Ignore) {
+    match changed.iter().map(|(_, k)| *k).max().unwrap_or(Change::Ignore) {
         Change::Ignore => Rebuild::Nothing,
         Change::Static => Rebuild::Static(of(Change::Static)),
         Change::Article => Rebuild::Articles(of(Change::Article)),

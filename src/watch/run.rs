@@ -16,8 +16,8 @@ use anyhow::{Context as _, Result};
 use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
-use super::plan::{Change, Layout, Rebuild, classify, plan};
-use crate::site::{BuildOptions, Report, Session};
+use super::plan::{Change, Layout, Rebuild, classify_all, plan_classified};
+use crate::build::{BuildOptions, Report, Session};
 
 /// A batch closes once no event arrived for this long.
 const QUIET: Duration = Duration::from_millis(10);
@@ -81,13 +81,13 @@ impl Watch {
         &self.session.config.base_path
     }
 
-    /// The first, full build (also copies every static file).
+    /// The first build: a normal whole build, as `broadsheet build` does (static files, a
+    /// sweep of files no longer produced, the build cache read and saved when it is on).
     pub fn build(&mut self) -> Outcome {
         let started = Instant::now();
-        let report = self.session.update();
-        let copied = self.copy_all_static();
+        let report = self.session.rebuild();
         let line = "initial build".to_owned();
-        finish(line, report, copied, started)
+        finish(line, report, Ok(Default::default()), started)
     }
 
     /// Waits for changes and rebuilds, calling `on_outcome` after each batch, until `stop`
@@ -143,8 +143,8 @@ impl Watch {
 
     /// Applies one batch; `None` when it asked for nothing.
     fn apply(&mut self, batch: &[PathBuf], started: Instant) -> Option<Outcome> {
-        let batch = &self.without_passing_files(batch);
-        let rebuild = plan(&self.layout, batch);
+        let batch = &self.without_passing_files(classify_all(&self.layout, batch));
+        let rebuild = plan_classified(batch);
         let line = describe(&self.layout, batch, &rebuild)?;
         let statics = self.relative_of(batch, Change::Static);
         let copied = self.session.sync_static(&statics);
@@ -171,19 +171,17 @@ impl Watch {
 
     /// The batch without content paths that are gone and were never loaded: an editor's
     /// temporary file (`sed -i` writes one and renames it over the article) is no change.
-    fn without_passing_files(&self, batch: &[PathBuf]) -> Vec<PathBuf> {
-        let passing = |path: &&PathBuf| {
-            classify(&self.layout, path) == Change::Article
-                && !path.exists()
-                && !self.session.holds(path)
+    fn without_passing_files(&self, batch: Vec<(PathBuf, Change)>) -> Vec<(PathBuf, Change)> {
+        let passing = |(path, kind): &(PathBuf, Change)| {
+            *kind == Change::Article && !path.exists() && !self.session.holds(path)
         };
-        batch.iter().filter(|path| !passing(path)).cloned().collect()
+        batch.into_iter().filter(|entry| !passing(entry)).collect()
     }
 
     /// The batch's paths of one kind, relative to the site root (static files: to their
     /// static folder).
-    fn relative_of(&self, batch: &[PathBuf], kind: Change) -> Vec<PathBuf> {
-        let of_kind = batch.iter().filter(|path| classify(&self.layout, path) == kind);
+    fn relative_of(&self, batch: &[(PathBuf, Change)], kind: Change) -> Vec<PathBuf> {
+        let of_kind = batch.iter().filter(|(_, k)| *k == kind).map(|(path, _)| path);
         let relative = |path: &PathBuf| match kind {
             Change::Static => self.layout.static_relative(path),
             _ => path.strip_prefix(&self.layout.root).ok().map(Path::to_path_buf),
@@ -234,7 +232,7 @@ fn add_paths(paths: &mut Vec<PathBuf>, event: notify::Result<Event>) {
 }
 
 /// `1 article changed (content/x.md)`; `None` when the batch asks for nothing.
-fn describe(layout: &Layout, batch: &[PathBuf], rebuild: &Rebuild) -> Option<String> {
+fn describe(layout: &Layout, batch: &[(PathBuf, Change)], rebuild: &Rebuild) -> Option<String> {
     let what = match rebuild {
         Rebuild::Nothing => return None,
         Rebuild::Static(paths) => count(paths.len(), "static file"),
@@ -244,8 +242,8 @@ fn describe(layout: &Layout, batch: &[PathBuf], rebuild: &Rebuild) -> Option<Str
     };
     let mut names: Vec<String> = batch
         .iter()
-        .filter(|path| classify(layout, path) != Change::Ignore)
-        .map(|path| path.strip_prefix(&layout.root).unwrap_or(path).display().to_string())
+        .filter(|(_, kind)| *kind != Change::Ignore)
+        .map(|(path, _)| path.strip_prefix(&layout.root).unwrap_or(path).display().to_string())
         .collect();
     names.sort();
     names.dedup();

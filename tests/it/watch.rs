@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use broadsheet::site::{BuildOptions, Session};
+use broadsheet::build::{BuildOptions, Session};
 
 use crate::tools::wait_until;
 
@@ -67,7 +67,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn assert_equals_clean_build(site: &Path, out: &Path, step: &str) {
     let clean = tempfile::tempdir().unwrap();
     let options = BuildOptions { output_dir: Some(clean.path().into()), ..BuildOptions::default() };
-    let report = broadsheet::site::build(site, &options).unwrap();
+    let report = broadsheet::build::build(site, &options).unwrap();
     assert!(report.failures.is_empty(), "{step}: clean build failed: {:?}", report.failures);
     let (expected, actual) = (tree(clean.path()), tree(out));
     let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();

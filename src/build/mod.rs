@@ -13,20 +13,23 @@ use std::time::Instant;
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
 
-use crate::cache;
 use crate::config::Config;
+use crate::content::load::{self, Failure, LoadedArticle, SectionIndex};
 use crate::feeds;
-use crate::kept::{Model, Signed};
-use crate::load::{self, Failure, LoadedArticle, SectionIndex};
+use crate::incremental::kept::{Model, Signed};
+use crate::incremental::{Signatures, State};
 use crate::model::Site;
+use crate::model::urls::output_path;
 use crate::output::{self, Removal, Staging, WriteStats};
-use crate::render::{self, Job, Page};
-use crate::signature::Signatures;
-use crate::templates::Templates;
+use crate::render::{self, Job, Templates};
 
+mod pages;
 mod report;
+pub mod timings;
 
-pub use report::{BrokenLink, BuildOptions, Mode, Report, StageTimings};
+pub use pages::Page;
+use pages::{Known, Sink};
+pub use report::{BrokenLink, BuildOptions, Mode, RenderTimings, Report, StageTimings};
 use report::{broken_links, fill_counts};
 
 /// How much of the output folder a run brings up to date.
@@ -80,18 +83,9 @@ pub struct Session {
     /// How this session builds.
     pub options: BuildOptions,
     templates: Templates,
-    files: BTreeMap<PathBuf, cache::Entry>,
     timings: StageTimings,
-    /// The build cache's segments as last saved (see `cache::save`).
-    cache_keys: BTreeMap<String, u64>,
-    /// Search entries, shards and sitemap made by earlier runs of this session.
-    feed_cache: feeds::FeedCache,
-    /// Signatures of the pages last written; empty until the first successful write.
-    signatures: Signatures,
-    /// The model of the files as last loaded, when they loaded without a problem.
-    model: Option<Model>,
-    /// Content paths re-read since the model was made (see [`Session::reload_files`]).
-    changed: Vec<PathBuf>,
+    /// What the last build left: signatures, kept model, loaded files, cache segments.
+    state: State,
 }
 
 impl Session {
@@ -105,26 +99,9 @@ impl Session {
         let paths = load::list_content(&config)?;
         timings.walk = started.elapsed();
         let started = Instant::now();
-        let cache = if options.cache { cache::load(&config) } else { None };
-        let cache = cache.unwrap_or_default();
-        let files = load::load_files(&config, &paths, &cache.files);
+        let state = State::load(&config, &paths, options.cache);
         timings.load = started.elapsed();
-        let cache_keys = cache.written().clone();
-        let signatures = cache.signatures;
-        let options = options.clone();
-        let feed_cache = feeds::FeedCache::default();
-        Ok(Session {
-            config,
-            options,
-            templates,
-            files,
-            timings,
-            signatures,
-            cache_keys,
-            feed_cache,
-            model: None,
-            changed: Vec::new(),
-        })
+        Ok(Session { config, options: options.clone(), templates, timings, state })
     }
 
     /// Reads the config, templates and content again (after a `site.toml` or theme change),
@@ -132,7 +109,7 @@ impl Session {
     /// what differs. On error the session is left as it was.
     pub fn restart(&mut self) -> Result<()> {
         let mut fresh = Session::start(&self.config.root, &self.options)?;
-        fresh.signatures = std::mem::take(&mut self.signatures);
+        fresh.state.signatures = std::mem::take(&mut self.state.signatures);
         *self = fresh;
         Ok(())
     }
@@ -147,13 +124,13 @@ impl Session {
             // temporary file, such as `sed -i`'s) changes nothing: not recording it keeps the
             // model's in-place update possible.
             if full.exists() || self.holds(&relative) {
-                self.changed.push(relative.clone());
+                self.state.changed.push(relative.clone());
             }
             if full.is_file() {
                 let entry = load::load_entry(&self.config, &relative, None);
-                self.files.insert(relative, entry);
+                self.state.files.insert(relative, entry);
             } else {
-                self.files.retain(|known, _| !known.starts_with(&relative));
+                self.state.files.retain(|known, _| !known.starts_with(&relative));
                 if full.is_dir() {
                     let inside = load::list_content(&self.config).unwrap_or_default();
                     let inside: Vec<PathBuf> =
@@ -168,14 +145,14 @@ impl Session {
     /// loaded, or a folder holding one.
     pub fn holds(&self, path: &Path) -> bool {
         let relative = path.strip_prefix(&self.config.root).unwrap_or(path);
-        let first = self.files.range(relative.to_path_buf()..).next();
+        let first = self.state.files.range(relative.to_path_buf()..).next();
         first.is_some_and(|(known, _)| known.starts_with(relative))
     }
 
     /// Reloads the templates (after a template change).
     pub fn reload_templates(&mut self) -> Result<()> {
         self.templates = Templates::load(&self.config)?;
-        if let Some(model) = &mut self.model {
+        if let Some(model) = &mut self.state.model {
             model.pages = None; // which pages exist and what they depend on may have changed
         }
         Ok(())
@@ -230,15 +207,9 @@ impl Session {
         let known = self.known_paths(&plan.paths);
         let bodies = self.load_feed_bodies(site, &mut failures);
         let stage = Instant::now();
-        let env = render::Env {
-            site,
-            config: &self.config,
-            shared,
-            templates: &self.templates,
-            staging: staging.as_ref(),
-            known: &known,
-        };
-        let (results, page_timings) = render::render_all(&todo, &env);
+        let env = render::Env { site, config: &self.config, shared, templates: &self.templates };
+        let sink = Sink { staging: staging.as_ref(), known: &known };
+        let (results, page_timings) = pages::render_pages(&todo, &env, &sink);
         report.timings.render = stage.elapsed();
         report.timings.pages = page_timings;
         let pages = collect_pages(&todo, results, &mut failures);
@@ -246,7 +217,7 @@ impl Session {
         log_time(stage, "rendered the pages");
         let stage = Instant::now();
         let generated =
-            feeds::generate(site, model.id, &bodies, &self.config, &mut self.feed_cache);
+            feeds::generate(site, model.id, &bodies, &self.config, &mut self.state.feeds);
         report.timings.feeds = stage.elapsed();
         log_time(stage, "generated feeds, sitemap and search index");
         report.broken_links = broken_links(&pages);
@@ -265,7 +236,7 @@ impl Session {
             }
         }
         if model_ok {
-            self.model = Some(model);
+            self.state.model = Some(model);
         }
         report.failures = failures;
         report.elapsed = started.elapsed()
@@ -279,9 +250,9 @@ impl Session {
     /// model updated in place when every file re-read since is an article whose change leaves
     /// the structure as it was, else a model built afresh.
     fn take_model(&mut self) -> (Model, Vec<Failure>) {
-        let changed = std::mem::take(&mut self.changed);
-        if let Some(mut model) = self.model.take()
-            && model.update_in_place(&changed, &self.files)
+        let changed = std::mem::take(&mut self.state.changed);
+        if let Some(mut model) = self.state.model.take()
+            && model.update_in_place(&changed, &self.state.files)
         {
             return (model, Vec::new());
         }
@@ -296,7 +267,7 @@ impl Session {
         let mut articles = Vec::new();
         let mut indexes = Vec::new();
         let mut failures = Vec::new();
-        for (path, (_, item)) in &self.files {
+        for (path, (_, item)) in &self.state.files {
             match item {
                 Ok(load::Item::Article(a)) if a.draft && !self.options.drafts => {}
                 Ok(load::Item::Article(a)) => articles.push(Arc::clone(a)),
@@ -340,12 +311,12 @@ impl Session {
         if self.options.mode == Mode::Check {
             return jobs.to_vec();
         }
-        let known = &self.signatures.pages;
+        let known = &self.state.signatures.pages;
         let out = &self.config.output_dir;
         jobs.par_iter()
             .filter(|job| {
                 known.get(&job.url) != next.get(&job.url)
-                    || (scope == Scope::Whole && !out.join(render::output_path(&job.url)).is_file())
+                    || (scope == Scope::Whole && !out.join(output_path(&job.url)).is_file())
             })
             .cloned()
             .collect()
@@ -393,19 +364,18 @@ impl Session {
         let mut gone: Vec<String> = match &next {
             Next::All(next) => {
                 let gone_pages =
-                    self.signatures.pages.keys().filter(|url| !next.contains_key(*url));
-                gone_pages.map(|url| render::output_path(url)).collect()
+                    self.state.signatures.pages.keys().filter(|url| !next.contains_key(*url));
+                gone_pages.map(|url| output_path(url)).collect()
             }
             Next::Changed(_) => Vec::new(),
         };
-        gone.extend(self.signatures.generated.difference(&generated_paths).cloned());
+        gone.extend(self.state.signatures.generated.difference(&generated_paths).cloned());
         let mut stats = match scope {
             Scope::Whole => {
-                let mut produced: Vec<String> =
-                    jobs.iter().map(|j| render::output_path(&j.url)).collect();
+                let mut produced: Vec<String> = jobs.iter().map(|j| output_path(&j.url)).collect();
                 produced.extend(generated.iter().map(|g| g.path.clone()));
                 // With the last build's signatures we know what is gone; without, walk.
-                let removal = if self.signatures.pages.is_empty() {
+                let removal = if self.state.signatures.pages.is_empty() {
                     Removal::Sweep
                 } else {
                     Removal::Only(&gone)
@@ -421,14 +391,14 @@ impl Session {
         let pages = match next {
             Next::All(next) => next,
             Next::Changed(changed) => {
-                let mut pages = std::mem::take(&mut self.signatures.pages);
+                let mut pages = std::mem::take(&mut self.state.signatures.pages);
                 pages.extend(changed);
                 pages
             }
         };
-        self.signatures = Signatures { pages, generated: generated_paths, generated_hashes };
+        self.state.signatures = Signatures { pages, generated: generated_paths, generated_hashes };
         let stage = Instant::now();
-        self.update_cache();
+        self.state.save(&self.config, self.options.cache);
         log_time(stage, "saved the build cache");
         Ok(stats)
     }
@@ -436,29 +406,9 @@ impl Session {
     /// Whether the output already holds `file`'s bytes as last written, so it need not be
     /// compared (for a whole build, only if the file is still there).
     fn generated_is_current(&self, file: &feeds::Generated, scope: Scope) -> bool {
-        let written = self.signatures.generated_hashes.get(&file.path);
+        let written = self.state.signatures.generated_hashes.get(&file.path);
         written == Some(&file.hash)
             && (scope == Scope::Changes || self.config.output_dir.join(&file.path).is_file())
-    }
-
-    /// Saves the build cache, or (without one) removes it: the output just changed behind its
-    /// back and a later cached build must not trust it. The output is already written, so a
-    /// cache problem is a warning, not a failed build; a cache that could not be saved is
-    /// removed, which only costs the next build its speed.
-    fn update_cache(&mut self) {
-        let saved = if self.options.cache {
-            cache::save(&self.config, &self.signatures, &self.files, &self.cache_keys)
-                .map(|keys| self.cache_keys = keys)
-        } else {
-            cache::clear(&self.config)
-        };
-        if let Err(error) = saved {
-            log::warn!("{error:#}; the build cache is removed");
-            self.cache_keys.clear();
-            if let Err(error) = cache::clear(&self.config) {
-                log::warn!("{error:#}: delete `.broadsheet-cache/` before the next build");
-            }
-        }
     }
 
     /// Copies (or removes) static files given relative to a static folder.
@@ -481,13 +431,13 @@ impl Session {
 
     /// Every output path this run produces: pages, generated files and static files, so each
     /// page's links are checked as it renders.
-    fn known_paths<'a>(&self, pages: &'a HashSet<String>) -> render::Known<'a> {
+    fn known_paths<'a>(&self, pages: &'a HashSet<String>) -> Known<'a> {
         let mut files: HashSet<String> =
             feeds::paths(&self.config).into_iter().map(str::to_owned).collect();
         for dir in self.static_dirs() {
             files.extend(static_files(&dir));
         }
-        render::Known { pages, files }
+        Known { pages, files }
     }
 }
 
@@ -503,8 +453,7 @@ fn collect_pages(
         match result {
             Ok(page) => pages.push(page),
             Err(error) if seen_errors.insert(format!("{error:#}")) => {
-                failures
-                    .push(Failure { path: PathBuf::from(render::output_path(&job.url)), error });
+                failures.push(Failure { path: PathBuf::from(output_path(&job.url)), error });
             }
             Err(_) => {}
         }
@@ -534,21 +483,4 @@ fn static_files(dir: &Path) -> Vec<String> {
             )
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_resolve_to_pages_and_files() {
-        let pages: HashSet<String> = ["a/index.html", "index.html"].map(String::from).into();
-        let files = ["style.css"].map(String::from).into();
-        let known = render::Known { pages: &pages, files };
-        assert!(render::link_resolves(&known, "/a/"));
-        assert!(render::link_resolves(&known, "/a"));
-        assert!(render::link_resolves(&known, "/style.css"));
-        assert!(render::link_resolves(&known, "/"));
-        assert!(!render::link_resolves(&known, "/b/"));
-    }
 }

@@ -13,11 +13,12 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::cache::Entry;
+use super::front_matter::{self, ArticleMeta, Parts};
+use super::markdown;
 use crate::config::Config;
-use crate::front_matter::{self, ArticleMeta, Parts};
-use crate::markdown;
-use crate::text::decode_utf8;
+use crate::fs::Stamp;
+use crate::hash::hash_of;
+use crate::text::{decode_utf8, slugify};
 
 /// A file that could not be used, and why.
 #[derive(Debug)]
@@ -146,7 +147,7 @@ pub(crate) fn load_files(
 
 /// Loads one file with its stamp, reusing `previous` when the file has not changed.
 pub(crate) fn load_entry(config: &Config, path: &Path, previous: Option<&Entry>) -> Entry {
-    let stamp = crate::cache::stamp(&config.root.join(path));
+    let stamp = crate::fs::stamp(&config.root.join(path));
     match (stamp, previous) {
         (Some(stamp), Some((known, item))) if stamp == *known => (stamp, item.clone()),
         _ => {
@@ -164,6 +165,9 @@ pub(crate) fn load_body(config: &Config, path: &Path) -> Result<String> {
     let parts = front_matter::split(&text)?;
     Ok(markdown::to_html(parts.body))
 }
+
+/// A content file as last loaded: its stamp and what it parsed to (or its error).
+pub(crate) type Entry = (Stamp, Result<Item, String>);
 
 /// What one content file turned out to be.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -201,7 +205,7 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
     let parts = front_matter::split(text)?;
     let meta = front_matter::parse_meta(&parts)?;
     let title = required_title(&meta, &parts)?;
-    let title_slug = crate::model::base_slug(&title, "article");
+    let title_slug = base_slug(&title, "article");
     let (date, issue) = dates(&meta, &parts, path)?;
     let rendered = markdown::text(parts.body);
     let summary = match &meta.summary {
@@ -242,8 +246,13 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
         search_text,
         word_count: cjk + words,
         reading_time,
-        file_hash: crate::signature::hash_of(&(path, text)),
+        file_hash: hash_of(&(path, text)),
     })
+}
+
+/// `text`'s slug, or `fallback` when the text has nothing to transliterate.
+pub(crate) fn base_slug(text: &str, fallback: &str) -> String {
+    Some(slugify(text)).filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_owned())
 }
 
 /// The part of an article's text the search index carries: enough to find it by its opening

@@ -1,24 +1,23 @@
-//! What a [`Session`](crate::site::Session) keeps between runs so that `watch` redoes only
+//! The kept site model: what a build keeps between runs so that `watch` redoes only
 //! what an edit needs: the site model with its shared template values and their hashes, and
 //! the page plan with every page's signature.
 //!
 //! A text edit (an article whose structure is unchanged, see [`model::same_structure`]) is
 //! applied in place: the article's data is swapped in, its summary's hash is refreshed, and
 //! only the pages that show that article are signed again. Anything else (a new, deleted or
-//! moved article, a section index, a file that fails to load) builds a fresh model; a template change or a failed run drops the page plan, so the next run plans and
-//! signs every page again.
+//! moved article, a section index, a file that fails to load) builds a fresh model; a template
+//! change or a failed run drops the page plan, so the next run plans and signs every page again.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::cache;
 use crate::config::Config;
-use crate::load::{self, Failure, Loaded};
+use crate::content::load::{self, Entry, Failure, Loaded};
+use crate::model::urls::output_path;
 use crate::model::{self, Site};
-use crate::render::{self, Job};
-use crate::signature::{self, ValueHashes};
-use crate::templates::Templates;
+use crate::render::signature::{self, ValueHashes};
+use crate::render::{self, Job, Templates};
 
 /// The site model of the content as last loaded.
 pub(crate) struct Model {
@@ -75,7 +74,7 @@ impl Model {
     pub(crate) fn update_in_place(
         &mut self,
         changed: &[PathBuf],
-        files: &BTreeMap<PathBuf, cache::Entry>,
+        files: &BTreeMap<PathBuf, Entry>,
     ) -> bool {
         for path in changed {
             let Some(&index) = self.article_at.get(path) else { return false };
@@ -125,7 +124,7 @@ impl Model {
         let jobs = render::plan(&self.site, config, templates);
         let signatures =
             signature::compute(&jobs, &self.site, config, &self.shared, templates, &self.hashes);
-        let paths = jobs.iter().map(|job| render::output_path(&job.url)).collect();
+        let paths = jobs.iter().map(|job| output_path(&job.url)).collect();
         Pages { jobs, signatures, paths, dependents: None }
     }
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crate::site::Report;
+use super::Report;
 
 /// The timings table for a finished build.
 pub fn format(report: &Report) -> String {

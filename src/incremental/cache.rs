@@ -10,15 +10,15 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::Signatures;
 use crate::config::Config;
-use crate::load::Item;
-use crate::signature::{Signatures, hash_of};
+use crate::content::load::Entry;
+use crate::hash::hash_of;
 
 /// Bumped whenever the cache's layout or the meaning of its contents changes.
 const FORMAT: u32 = 2;
@@ -26,24 +26,6 @@ const FORMAT: u32 = 2;
 const DIR: &str = ".broadsheet-cache";
 const STATE: &str = "state.msgpack";
 const SEGMENTS: &str = "content";
-
-/// When a file was last modified and how long it is: if both match, its parse is reused.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub(crate) struct Stamp {
-    secs: u64,
-    nanos: u32,
-    len: u64,
-}
-
-/// The stamp of the file at `path`, if it can be read.
-pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    let modified = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-    Some(Stamp { secs: modified.as_secs(), nanos: modified.subsec_nanos(), len: meta.len() })
-}
-
-/// A content file as last loaded: its stamp and what it parsed to (or its error).
-pub(crate) type Entry = (Stamp, Result<Item, String>);
 
 /// The header of the cache: whose it is, and the signatures of the pages in the output folder.
 #[derive(Debug, Default, Serialize, Deserialize)]

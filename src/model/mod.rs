@@ -5,17 +5,20 @@
 //! rendering only looks things up. Slugs and URLs are decided here and checked for clashes.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::anyhow;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::load::{Failure, Loaded, LoadedArticle, SectionIndex};
+use crate::content::load::{Failure, Loaded, LoadedArticle, SectionIndex, base_slug};
 use crate::text::slugify;
+
+pub(crate) mod urls;
+
+use urls::permalink;
 
 /// An article with its place in the site.
 #[derive(Debug, Clone)]
@@ -86,35 +89,6 @@ pub struct Site {
     pub sections: Vec<Section>,
     /// Sorted by name.
     pub authors: Vec<Author>,
-}
-
-/// Fills a permalink pattern: `:slug`, and `:year`, `:month`, `:day` when there is a date
-/// (without one they stay as written).
-pub(crate) fn permalink(pattern: &str, date: Option<NaiveDate>, slug: &str) -> String {
-    let mut url = String::with_capacity(pattern.len() + slug.len());
-    let mut rest = pattern;
-    while let Some(at) = rest.find(':') {
-        url.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let token = ["slug", "year", "month", "day"]
-            .into_iter()
-            .find(|t| rest[1..].starts_with(t) && (*t == "slug" || date.is_some()));
-        let Some(token) = token else {
-            url.push(':');
-            rest = &rest[1..];
-            continue;
-        };
-        match (token, date) {
-            ("year", Some(d)) => write!(url, "{:04}", d.year()),
-            ("month", Some(d)) => write!(url, "{:02}", d.month()),
-            ("day", Some(d)) => write!(url, "{:02}", d.day()),
-            _ => write!(url, "{slug}"),
-        }
-        .unwrap_or_default();
-        rest = &rest[1 + token.len()..];
-    }
-    url.push_str(rest);
-    url
 }
 
 /// Builds the site from what `load` read. Clashing URLs become failures.
@@ -264,11 +238,6 @@ fn assign_slugs(config: &Config, articles: &[Arc<LoadedArticle>]) -> (Vec<String
         })
         .collect();
     (slugs, failures)
-}
-
-/// `text`'s slug, or `fallback` when the text has nothing to transliterate.
-pub(crate) fn base_slug(text: &str, fallback: &str) -> String {
-    Some(slugify(text)).filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_owned())
 }
 
 fn derive_unique_slug(

@@ -1,13 +1,14 @@
 //! What a build is asked to do and what it did: [`BuildOptions`], [`Mode`], [`Report`] with its
 //! [`StageTimings`] and [`BrokenLink`]s.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::load::Failure;
+use super::Page;
+use crate::content::load::Failure;
 use crate::model::Site;
 use crate::output::WriteStats;
-use crate::render::{Page, RenderTimings};
 
 /// What the command line asks of a build.
 #[derive(Debug, Clone, Default)]
@@ -54,6 +55,22 @@ pub struct StageTimings {
     pub write: Duration,
     /// Per template: total render time summed over threads, and calls.
     pub pages: RenderTimings,
+}
+
+/// Time spent rendering pages, summed over threads.
+#[derive(Debug, Clone, Default)]
+pub struct RenderTimings {
+    /// Per template: time in Tera (rendering that template and what it extends and includes)
+    /// and calls.
+    pub per_template: HashMap<&'static str, (Duration, usize)>,
+    /// Building page contexts (with reading and rendering an article's body).
+    pub context: Duration,
+    /// Tera, all templates.
+    pub template: Duration,
+    /// The lol_html post-processing pass.
+    pub post: Duration,
+    /// Comparing with the output, staging, checking links.
+    pub stage: Duration,
 }
 
 /// A link on a page to a path the site does not have.

@@ -16,7 +16,8 @@ use serde_json::Value;
 use tera::Tera;
 
 use crate::config::{Config, ReadingSpeed};
-use crate::markdown;
+use crate::content::markdown;
+use crate::model::urls::make_url;
 use crate::text::escape_html;
 
 /// The loaded templates plus where each came from.
@@ -28,7 +29,7 @@ pub struct Templates {
     /// The theme's UI words in the site's language.
     pub(crate) translations: Value,
     /// Per template name, a hash of its source and of every template it extends, includes or
-    /// imports (see [`crate::signature::template_hashes`]).
+    /// imports (see [`super::template_deps::template_hashes`]).
     pub(crate) closure_hashes: HashMap<String, u64>,
     /// Tells these templates from any other set loaded in this process (see
     /// `render::unique_id`).
@@ -80,7 +81,7 @@ impl Templates {
             .map_err(|error| explain_syntax_error(config, &sources, error))?;
         tera.set_escape_fn(escape_html);
         register_helpers(&mut tera, config);
-        let closure_hashes = crate::signature::template_hashes(&raw);
+        let closure_hashes = super::template_deps::template_hashes(&raw);
         let id = crate::render::unique_id();
         Ok(Templates { tera, sources, translations, closure_hashes, id })
     }
@@ -249,7 +250,7 @@ fn date_filter(
 }
 
 fn parse_loose_date(text: &str) -> Option<NaiveDate> {
-    crate::load::parse_date(text)
+    crate::content::load::parse_date(text)
         .or_else(|| NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").ok())
 }
 
@@ -315,23 +316,6 @@ fn url_function(args: &HashMap<String, Value>, base_url: &str, base_path: &str) 
     Ok(Value::String(make_url(path, absolute, base_url, base_path)))
 }
 
-/// Root-relative `path` as a site URL. Root-relative results get the base path from the
-/// post-processor, so here only absolute URLs carry it.
-pub(crate) fn make_url(path: &str, absolute: bool, base_url: &str, base_path: &str) -> String {
-    if path.contains("://") || path.starts_with("//") {
-        return path.to_owned();
-    }
-    let rooted = if path.starts_with('/') { path.to_owned() } else { format!("/{path}") };
-    if !absolute {
-        return rooted;
-    }
-    if base_url.contains("://") {
-        format!("{}{}", base_url.trim_end_matches('/'), rooted)
-    } else {
-        format!("{}{}", base_path.trim_end_matches('/'), rooted)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,13 +326,6 @@ mod tests {
         assert_eq!(long_date(date, true), "2024年5月24日 星期五");
         assert_eq!(long_date(date, false), "Friday, 24 May 2024");
         assert_eq!(month_label(date, true), "2024年5月");
-    }
-
-    #[test]
-    fn urls_respect_base_url_only_when_absolute() {
-        assert_eq!(make_url("/a/", false, "https://x.org/news/", "/news/"), "/a/");
-        assert_eq!(make_url("/a/", true, "https://x.org/news/", "/news/"), "https://x.org/news/a/");
-        assert_eq!(make_url("a.css", true, "/", "/"), "/a.css");
     }
 
     #[test]

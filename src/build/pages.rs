@@ -1,0 +1,136 @@
+//! The render step of a build: every job rendered (by `render`, which is pure), then in the
+//! same parallel pass post-processed, its links checked, and its bytes staged when they differ
+//! from the output folder's. This is where a build decides where a page goes.
+//!
+//! Not for planning pages or deciding which ones to render again (see `build` and
+//! `incremental`).
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+
+use super::report::RenderTimings;
+use crate::content::load::load_body;
+use crate::model::Article;
+use crate::model::urls::output_path;
+use crate::output::Staging;
+use crate::postprocess::{self, PostOptions};
+use crate::render::{self, Env, Job, Rendered};
+
+/// A rendered page: where it goes and what it links to. Its HTML went to the staging folder
+/// (when it differed from the output) and is not kept in memory.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Root-relative URL it answers.
+    pub url: String,
+    /// Path under the output folder, `/`-separated.
+    pub path: String,
+    /// Internal links on it that name no page or file of the site.
+    pub broken_links: Vec<String>,
+    /// Whether its bytes differed from the output folder's and were staged.
+    pub staged: bool,
+}
+
+/// Every output path a run produces, for the link checker: the pages (kept with the page
+/// plan, so a watch update does not copy them) and the generated and static files.
+pub(crate) struct Known<'a> {
+    pub(crate) pages: &'a HashSet<String>,
+    pub(crate) files: HashSet<String>,
+}
+
+impl Known<'_> {
+    fn contains(&self, path: &str) -> bool {
+        self.pages.contains(path) || self.files.contains(path)
+    }
+}
+
+/// Where finished pages go: the staging folder (absent in check mode), and what the link
+/// checker knows exists.
+pub(crate) struct Sink<'a> {
+    pub(crate) staging: Option<&'a Staging>,
+    pub(crate) known: &'a Known<'a>,
+}
+
+/// A finished page and the time its post-processing and staging took.
+struct Finished {
+    page: Page,
+    post: Duration,
+    stage: Duration,
+}
+
+/// Renders, post-processes and stages every job in parallel. Results keep the jobs' order.
+pub(crate) fn render_pages(
+    jobs: &[Job],
+    env: &Env<'_>,
+    sink: &Sink<'_>,
+) -> (Vec<Result<Page>>, RenderTimings) {
+    let post = PostOptions {
+        base_path: &env.config.base_path,
+        site_origin: env.config.origin(),
+        heading_anchors: true,
+    };
+    let config = env.config;
+    let body_of = |article: &Article| load_body(config, &article.data.path);
+    let results = render::render_all(jobs, env, &body_of, |page| finish(page, &post, sink));
+    let mut timings = RenderTimings::default();
+    let pages = jobs
+        .iter()
+        .zip(results)
+        .map(|(job, (finished, took))| {
+            let entry = timings.per_template.entry(job.template).or_default();
+            entry.0 += took.template;
+            entry.1 += 1;
+            timings.context += took.context;
+            timings.template += took.template;
+            finished.map(|done| {
+                timings.post += done.post;
+                timings.stage += done.stage;
+                done.page
+            })
+        })
+        .collect();
+    (pages, timings)
+}
+
+/// Post-processes one rendered page, stages it and checks its links.
+fn finish(page: Rendered, post: &PostOptions<'_>, sink: &Sink<'_>) -> Result<Finished> {
+    let processed = Instant::now();
+    let processed_html = postprocess::process(&page.html, post)
+        .with_context(|| format!("failed to post-process `{}`", page.url))?;
+    let staged_at = Instant::now();
+    let staged = match sink.staging {
+        Some(staging) => staging.stage(&page.path, processed_html.html.as_bytes())?,
+        None => false,
+    };
+    let broken =
+        processed_html.links.into_iter().filter(|link| !link_resolves(sink.known, link)).collect();
+    let page = Page { url: page.url, path: page.path, broken_links: broken, staged };
+    Ok(Finished { page, post: staged_at - processed, stage: staged_at.elapsed() })
+}
+
+/// Whether a root-relative link names a produced file (`/a/` → `a/index.html`; `/a` also).
+pub(crate) fn link_resolves(known: &Known<'_>, link: &str) -> bool {
+    if known.contains(&output_path(link)) {
+        return true;
+    }
+    let as_dir = format!("{}/index.html", link.trim_matches('/'));
+    known.contains(&as_dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_to_pages_and_files() {
+        let pages: HashSet<String> = ["a/index.html", "index.html"].map(String::from).into();
+        let files = ["style.css"].map(String::from).into();
+        let known = Known { pages: &pages, files };
+        assert!(link_resolves(&known, "/a/"));
+        assert!(link_resolves(&known, "/a"));
+        assert!(link_resolves(&known, "/style.css"));
+        assert!(link_resolves(&known, "/"));
+        assert!(!link_resolves(&known, "/b/"));
+    }
+}
