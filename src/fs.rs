@@ -192,6 +192,21 @@ fn is_absent(err: &io::Error) -> bool {
     matches!(err.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory)
 }
 
+/// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a reader
+/// never sees half a file. Creates missing parent directories.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("failed to move `{}` into place", path.display()))
+}
+
+/// Whether something (file, directory or symlink) exists at `path`.
+pub(crate) fn exists(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,10 +91,10 @@ struct SiteArgs {
 struct SplitArgs {
     /// The source issue, a UTF-8 text file.
     source: PathBuf,
-    /// The issue's date, YYYY-MM-DD.
+    /// The issue's date, YYYY-MM-DD (default: the date printed on the masthead).
     #[arg(long)]
-    date: String,
-    /// The site folder whose site.toml holds the [split] rules and sections.
+    date: Option<String>,
+    /// The site folder whose site.toml (if any) holds the [split] rules and sections.
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
     /// Write the article files here (default: <root>/content/<date>/).
@@ -178,8 +178,8 @@ fn build(root: &Path, options: &BuildOptions, timings: bool) -> Result<bool> {
 }
 
 fn split(args: SplitArgs) -> Result<bool> {
-    let config = broadsheet::config::Config::load(&args.root)?;
-    let sections: Vec<String> = config.sections.iter().map(|s| s.name.clone()).collect();
+    // Only [split] and the section names: split needs no theme, and no site.toml at all.
+    let (config, sections) = broadsheet::config::split::load(&args.root)?;
     let options = broadsheet::split::SplitOptions {
         source: args.source,
         date: args.date,
@@ -188,7 +188,7 @@ fn split(args: SplitArgs) -> Result<bool> {
         force: args.force,
         dry_run: args.dry_run,
     };
-    let summary = broadsheet::split::run(&args.root, &config.split, &sections, &options)?;
+    let summary = broadsheet::split::run(&args.root, &config, &sections, &options)?;
     print!("{summary}");
     if !summary.ends_with('\n') {
         println!();

@@ -1,4 +1,5 @@
-//! Text rules shared by every stage: HTML escaping, slugs, sentence ends and UTF-8 decoding.
+//! Text rules shared by every stage: HTML and YAML escaping, slugs, sentence ends, width and
+//! space folding, Chinese numerals and UTF-8 decoding.
 //!
 //! One copy of each, used by `split` and by the build alike. Pure functions on strings: no
 //! I/O, no knowledge of articles or pages.
@@ -73,9 +74,127 @@ pub(crate) fn decode_utf8(bytes: Vec<u8>) -> Result<String> {
     })
 }
 
+/// A YAML scalar for `text`: plain when YAML reads it back as the same string, else
+/// double-quoted with escapes. Hand-written so only `content/` depends on a YAML crate.
+pub(crate) fn yaml_scalar(text: &str) -> String {
+    if yaml_plain_ok(text) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn yaml_plain_ok(text: &str) -> bool {
+    const FIRST: &[char] = &[
+        '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@',
+        '`', ' ',
+    ];
+    let special = ["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"];
+    !text.is_empty()
+        && !text.starts_with(FIRST)
+        && !text.ends_with([' ', ':'])
+        && !text.contains(": ")
+        && !text.contains(" #")
+        && !text.chars().any(|c| c.is_control() || c == '\u{feff}')
+        && !special.iter().any(|s| s.eq_ignore_ascii_case(text))
+        && !looks_numeric(text)
+}
+
+fn looks_numeric(text: &str) -> bool {
+    let t = text.trim_start_matches(['+', '-']);
+    t.parse::<f64>().is_ok()
+        || t.starts_with("0x")
+        || t.starts_with("0o")
+        || t.eq_ignore_ascii_case(".inf")
+        || t.eq_ignore_ascii_case(".nan")
+}
+
+/// Full-width ASCII (`Ａ０１`, `（`) folded to ASCII, ideographic and no-break spaces to a
+/// space: for matching patterns, never for text that is printed.
+pub(crate) fn fold_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0).unwrap_or(c),
+            c => fold_space(c),
+        })
+        .collect()
+}
+
+/// No-break, figure, narrow and ideographic spaces (U+00A0, U+2007, U+202F, U+3000) as an
+/// ASCII space; everything else unchanged.
+pub(crate) fn normalize_spaces(text: &str) -> String {
+    text.chars().map(fold_space).collect()
+}
+
+fn fold_space(c: char) -> char {
+    match c {
+        '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{3000}' => ' ',
+        c => c,
+    }
+}
+
+/// The value of a number written in Arabic digits or Chinese numerals (`12`, `十二`, `一百零五`).
+pub(crate) fn parse_number(text: &str) -> Option<u32> {
+    if let Ok(n) = text.parse::<u32>() {
+        return Some(n);
+    }
+    let digit = |c: char| {
+        let at = "零〇一二三四五六七八九".chars().position(|d| d == c)?;
+        u32::try_from(at.saturating_sub(1)).ok()
+    };
+    let (mut total, mut current, mut seen) = (0u32, 0u32, false);
+    for c in text.chars() {
+        match c {
+            '十' | '百' => {
+                let unit = if c == '十' { 10 } else { 100 };
+                total += current.max(1) * unit;
+                current = 0;
+            }
+            '两' => current = 2,
+            c => current = digit(c)?,
+        }
+        seen = true;
+    }
+    seen.then_some(total + current)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_scalars_are_plain_only_when_safe() {
+        assert_eq!(yaml_scalar("“七大行动”打造"), "“七大行动”打造");
+        assert_eq!(yaml_scalar("2024-05-24"), "2024-05-24");
+        assert_eq!(yaml_scalar("a.md:3-11"), "a.md:3-11");
+        assert_eq!(yaml_scalar("02"), "\"02\"");
+        assert_eq!(yaml_scalar("yes"), "\"yes\"");
+        assert_eq!(yaml_scalar("— Jane: \"hi\""), "\"— Jane: \\\"hi\\\"\"");
+        assert_eq!(yaml_scalar("> quote"), "\"> quote\"");
+    }
+
+    #[test]
+    fn numbers_and_widths() {
+        assert_eq!(parse_number("05"), Some(5));
+        assert_eq!(parse_number("二"), Some(2));
+        assert_eq!(parse_number("十二"), Some(12));
+        assert_eq!(parse_number("二十"), Some(20));
+        assert_eq!(parse_number("一百零五"), Some(105));
+        assert_eq!(parse_number("A1"), None);
+        assert_eq!(fold_width("第Ａ０５版\u{3000}要闻"), "第A05版 要闻");
+    }
 
     #[test]
     fn slugs_transliterate_and_cut_at_a_word() {

@@ -1,13 +1,15 @@
-//! Assembling a repaired draft into a finished article: dateline, authors, section, and the
-//! report entry that the writer and the JSON report share.
+//! Assembling a repaired draft into a finished article: dateline, authors and agency, pull
+//! quotes, section, and the report entry that the writer and the JSON report share.
 //!
 //! For: turning grouping state into plain data. Not for: Markdown or YAML (see `render`).
 
-use super::group::{Draft, Piece};
-use super::headline::{inline_credit, parse_authors, parse_dateline};
-use super::report::{ArticleReport, ItemReport, SidebarReport};
+use super::byline::{
+    Credit, dateline_agency, dateline_credit, parse_byline, parse_dateline, parse_signature,
+};
+use super::draft::{Draft, Piece};
+use super::report::{ArticleReport, ItemReport, Review, SidebarReport};
 use super::rules::Rules;
-use super::section;
+use super::section::{self, Basis};
 
 /// One body element in print order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,39 +27,45 @@ pub(crate) struct Article {
     pub(crate) parts: Vec<Part>,
 }
 
-/// Builds the article numbered `order` from a repaired draft.
+/// Builds the article numbered `order` from a repaired draft; a section chosen by anything
+/// but a declared page section is listed in `review`.
 pub(crate) fn assemble(
     draft: Draft,
     order: usize,
     truncated: bool,
     rules: &Rules,
-    warnings: &mut Vec<String>,
+    review: &mut Vec<Review>,
 ) -> Article {
-    let parts = parts(&draft.pieces);
+    let (parts, pull_quotes) = parts(&draft.pieces);
     let paragraphs: Vec<String> = parts
         .iter()
         .filter_map(|p| if let Part::Para(t) = p { Some(t.clone()) } else { None })
         .collect();
     let first = paragraphs.first().map_or("", String::as_str);
-    let (byline, authors) = credit(&draft, first, rules);
-    let body = paragraphs.join("\n");
+    let dateline = parse_dateline(first, rules)
+        .or_else(|| draft.bylines.first().and_then(|b| parse_dateline(&b.text, rules)));
+    let (byline, credit) = credit(&draft, first, dateline.as_deref(), rules);
     let h = &draft.headline;
-    let section = section::choose(draft.page_section.as_deref(), h, &body, rules, warnings);
+    let (section, basis) =
+        section::choose(draft.page_section.as_deref(), h, &paragraphs.join("\n"), rules);
     let used_lines = used_lines(&draft);
     let lines = [
         used_lines.iter().min().copied().unwrap_or(0),
         used_lines.iter().max().copied().unwrap_or(0),
     ];
+    if let Some(what) = section_note(section.as_deref(), basis, rules) {
+        review.push(Review::new(lines, format!("`{}`: {what}", h.title), &h.title));
+    }
     let report = ArticleReport {
         order,
         title: h.title.clone(),
         kicker: h.kicker.clone(),
         subtitle: h.subtitle.clone(),
         column: h.column.clone(),
-        authors,
+        authors: credit.authors,
         byline,
-        dateline: parse_dateline(first, rules)
-            .or_else(|| draft.byline_text.as_deref().and_then(|b| parse_dateline(b, rules))),
+        agency: credit.agency,
+        dateline,
         section,
         page: draft.page.clone(),
         lines,
@@ -70,6 +78,7 @@ pub(crate) fn assemble(
             .iter()
             .filter_map(|p| if let Part::Subhead(t) = p { Some(t.clone()) } else { None })
             .collect(),
+        pull_quotes,
         paragraphs,
         truncated,
         used_lines,
@@ -78,35 +87,101 @@ pub(crate) fn assemble(
     Article { report, parts }
 }
 
-/// The byline and authors: from the byline block, else from a wire credit in the first
-/// paragraph (`新华社上海6月1日电(记者 陈亮)`).
-fn credit(draft: &Draft, first: &str, rules: &Rules) -> (Option<String>, Vec<String>) {
-    match (&draft.byline, &draft.byline_text) {
-        (Some(raw), Some(text)) => (Some(raw.clone()), parse_authors(text, rules)),
-        _ => match inline_credit(first, rules) {
-            Some(c) => {
-                let authors = parse_authors(&c, rules);
-                (Some(c), authors)
-            }
-            None => (None, Vec::new()),
-        },
+fn section_note(section: Option<&str>, basis: Basis, rules: &Rules) -> Option<String> {
+    let name = section?;
+    match basis {
+        Basis::Page => None,
+        Basis::Undeclared if rules.sections.is_empty() => None,
+        Basis::Undeclared => {
+            Some(format!("section `{name}` from the page marker is not declared in site.toml"))
+        }
+        Basis::Headline => Some(format!("section `{name}` guessed from a keyword in the headline")),
+        Basis::Body => Some(format!("section `{name}` guessed from keywords in the text")),
+        Basis::Default => Some(format!("section `{name}` is the default: nothing placed it")),
     }
 }
 
-fn parts(pieces: &[Piece]) -> Vec<Part> {
-    pieces
+/// The byline as printed and who it credits: every byline, closing byline and signature,
+/// and the bracketed credit after the dateline (`本报北京5月11日电（记者 王强）`).
+fn credit(
+    draft: &Draft,
+    first: &str,
+    dateline: Option<&str>,
+    rules: &Rules,
+) -> (Option<String>, Credit) {
+    let mut printed: Vec<String> = draft.bylines.iter().map(|b| b.raw.clone()).collect();
+    let mut credit = Credit::default();
+    for b in &draft.bylines {
+        let found = if b.signature {
+            Credit { authors: parse_signature(&b.text), agency: None }
+        } else {
+            parse_byline(&b.text, rules)
+        };
+        merge(&mut credit, found);
+    }
+    if let Some(bracket) = dateline_credit(first, rules) {
+        merge(&mut credit, parse_byline(&bracket, rules));
+        if printed.is_empty() {
+            printed.push(bracket);
+        }
+    }
+    if credit.agency.is_none() {
+        credit.agency = dateline.and_then(|d| dateline_agency(d, rules));
+    }
+    let byline = (!printed.is_empty()).then(|| printed.join("; "));
+    (byline, credit)
+}
+
+fn merge(into: &mut Credit, found: Credit) {
+    for name in found.authors {
+        if !into.authors.contains(&name) {
+            into.authors.push(name);
+        }
+    }
+    if into.agency.is_none() {
+        into.agency = found.agency;
+    }
+}
+
+/// The body parts, and the pull quotes: `> ` lines whose words the body repeats. A `> ` line
+/// the body does not repeat is a paragraph as printed.
+fn parts(pieces: &[Piece]) -> (Vec<Part>, Vec<String>) {
+    let body: String = pieces
+        .iter()
+        .filter_map(
+            |p| if let Piece::Para { text, .. } = p { Some(comparable(text)) } else { None },
+        )
+        .collect();
+    let mut quotes = Vec::new();
+    let parts = pieces
         .iter()
         .filter_map(|p| match p {
             Piece::Para { text, .. } => Some(Part::Para(text.clone())),
             Piece::Caption { text, .. } => Some(Part::Caption(text.clone())),
             Piece::Sidebar { index } => Some(Part::Sidebar(*index)),
             Piece::Subhead { text, .. } => Some(Part::Subhead(text.clone())),
+            Piece::Quote { text, raw, .. } => {
+                let key = comparable(text);
+                if !key.is_empty() && body.contains(&key) {
+                    quotes.push(text.clone());
+                    None
+                } else {
+                    Some(Part::Para(raw.clone()))
+                }
+            }
             Piece::Break { .. } => None,
         })
-        .collect()
+        .collect();
+    (parts, quotes)
 }
 
-fn sidebar_report(s: &super::group::Sidebar) -> SidebarReport {
+/// Letters and digits only, lower-case: a pull quote drops quotation marks and may change
+/// punctuation.
+fn comparable(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+fn sidebar_report(s: &super::draft::Sidebar) -> SidebarReport {
     let items = s
         .items
         .iter()
@@ -120,7 +195,11 @@ fn used_lines(draft: &Draft) -> Vec<usize> {
     for piece in &draft.pieces {
         match piece {
             Piece::Para { lines: l, .. } => lines.extend(l),
-            Piece::Caption { line, .. } | Piece::Subhead { line, .. } => lines.push(*line),
+            Piece::Caption { line, .. }
+            | Piece::Subhead { line, .. }
+            | Piece::Quote { line, .. } => {
+                lines.push(*line);
+            }
             Piece::Sidebar { .. } | Piece::Break { .. } => {}
         }
     }

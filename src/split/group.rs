@@ -1,96 +1,53 @@
 //! Grouping: blocks → article drafts, in print order.
 //!
-//! For: finding where articles start (a headline block followed by a byline, or a prominent
-//! heading followed by text), collecting body pieces, sidebars, captions and page/jump state.
-//! Not for: repairing extraction damage (see `repair`) or choosing sections (see `section`).
+//! For: walking the lexed issue once, starting articles where `start` finds a headline block,
+//! sending each body piece, byline, caption and sidebar to the right article, and following
+//! page markers and jumps (a continuation goes back to the article it continues, across any
+//! number of articles between). Not for: repairing extraction damage (see `repair`) or choosing
+//! sections (see `section`).
 
-use super::headline::{HeadLine, Headline, parse_headline};
-use super::jump;
-use super::lex::{Block, Kind};
-use super::report::Dropped;
+use super::draft::{BylineLine, Draft, Item, Piece, Sidebar};
+use super::headline::{HeadLine, parse_headline};
+use super::jump::{Jumps, Resume};
+use super::junction::ends_sentence;
+use super::lex::{Block, Jump, Kind};
+use super::report::{Dropped, Review};
 use super::rules::Rules;
+use super::start::{self, Context, Shape, Start};
 
-/// One thing in an article body, in print order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Piece {
-    /// A body paragraph; `lines` grows when repairs join continuations into it.
-    Para { lines: Vec<usize>, text: String },
-    /// A photo caption.
-    Caption { line: usize, text: String },
-    /// The first appearance of sidebar number `index` of the article.
-    Sidebar { index: usize },
-    /// A subheading inside the body.
-    Subhead { line: usize, text: String },
-    /// A dropped page marker or jump line: text may continue across it.
-    Break { line: usize },
-}
-
-/// A sidebar box: a heading and its `●` items.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Sidebar {
-    pub(crate) title: String,
-    pub(crate) lines: Vec<usize>,
-    pub(crate) items: Vec<Item>,
-}
-
-/// One sidebar item: a title (may be empty) and its text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Item {
-    pub(crate) title: String,
-    pub(crate) text: String,
-    pub(crate) lines: Vec<usize>,
-}
-
-/// An article as found, before repairs.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Draft {
-    pub(crate) headline: Headline,
-    pub(crate) title_level: u8,
-    /// Lines of the headline block and byline.
-    pub(crate) head_lines: Vec<usize>,
-    pub(crate) byline: Option<String>,
-    pub(crate) byline_text: Option<String>,
-    pub(crate) page: Option<String>,
-    pub(crate) page_section: Option<String>,
-    pub(crate) pieces: Vec<Piece>,
-    pub(crate) sidebars: Vec<Sidebar>,
-    pub(crate) open_sidebar: Option<usize>,
-    pub(crate) awaiting_item_text: bool,
-    pub(crate) jumped_out: bool,
-}
-
-impl Draft {
-    pub(crate) fn has_paragraphs(&self) -> bool {
-        self.pieces.iter().any(|p| matches!(p, Piece::Para { .. }))
-    }
-}
-
-/// Where a new article starts: its headline blocks, optional byline, and the next block.
-struct Start {
-    head: std::ops::Range<usize>,
-    byline: Option<usize>,
-    next: usize,
-}
-
-/// Grouping state while walking the blocks.
+/// Grouping state while walking the blocks, and what it found.
 #[derive(Default)]
 pub(crate) struct Grouper {
     pub(crate) drafts: Vec<Draft>,
-    pub(crate) current: Option<usize>,
     pub(crate) dropped: Vec<Dropped>,
     pub(crate) warnings: Vec<String>,
+    pub(crate) review: Vec<Review>,
+    pub(crate) jumps: Jumps,
+    current: Option<usize>,
     page: Option<String>,
     page_section: Option<String>,
-    /// The previous block was a page marker: any heading may start an article.
-    fresh_page: bool,
+    /// The current article has ended on this page: a page marker, jump-out, closing byline,
+    /// signature or end mark came after its text.
+    ended: bool,
+    /// The text being read continues an article that is not in this issue.
+    orphan: bool,
+    /// A masthead is printed above the first text: short lines there are page furniture.
+    furniture: bool,
 }
 
 /// Groups lexed blocks into drafts; unplaceable lines go to `dropped` with a reason.
 pub(crate) fn group(blocks: &[Block], rules: &Rules) -> Grouper {
-    let mut g = Grouper::default();
+    let first_text = blocks
+        .iter()
+        .position(|b| b.kind == Kind::Para && ends_sentence(&b.text))
+        .unwrap_or(blocks.len());
+    let mut g = Grouper {
+        furniture: blocks[..first_text].iter().any(|b| b.kind == Kind::Masthead),
+        ..Grouper::default()
+    };
     let mut i = 0;
     while i < blocks.len() {
-        i = g.step(blocks, i, rules);
+        i = g.step(blocks, i, rules).max(i + 1);
     }
     g
 }
@@ -98,35 +55,48 @@ pub(crate) fn group(blocks: &[Block], rules: &Rules) -> Grouper {
 impl Grouper {
     fn step(&mut self, blocks: &[Block], i: usize, rules: &Rules) -> usize {
         let block = &blocks[i];
-        let fresh_page = std::mem::take(&mut self.fresh_page);
         match &block.kind {
             Kind::Page { page, section } => {
-                self.fresh_page = true;
-                self.page = Some(page.clone());
-                self.page_section = section.clone();
+                self.set_page(page, section.as_deref());
                 self.drop_break(block, "page marker");
             }
-            Kind::JumpOut => {
-                if let Some(d) = self.current_mut() {
-                    d.jumped_out = true;
-                }
-                self.drop_break(block, "jump line");
+            Kind::Masthead => self.masthead(block),
+            Kind::JumpOut(jump) => self.jump_out(block, jump),
+            Kind::JumpIn(jump) => self.jump_in(block, jump),
+            Kind::End => {
+                self.drop_line(block, "end mark");
+                self.ended = true;
             }
-            Kind::JumpIn => {
-                self.current = jump::resume_target(&mut self.drafts).or(self.current);
-                self.drop_break(block, "jump line");
-            }
-            Kind::Heading(_) => return self.heading(blocks, i, fresh_page, rules),
+            Kind::Heading(_) => return self.heading(blocks, i, rules),
+            Kind::Para => return self.para(blocks, i, rules),
             Kind::Item { heading } => self.item(block, *heading),
-            Kind::Para => self.para(block),
-            Kind::Caption => self.caption(block),
-            Kind::Byline => self.byline(block),
+            Kind::Caption => {
+                self.piece(block, Piece::Caption { line: block.line(), text: block.text.clone() })
+            }
+            Kind::Quote => {
+                let quote = Piece::Quote {
+                    line: block.line(),
+                    text: block.text.clone(),
+                    raw: block.raw.clone(),
+                };
+                self.piece(block, quote);
+            }
+            Kind::Byline => self.byline(block, false),
+            Kind::Signature => self.byline(block, true),
         }
         i + 1
     }
 
-    pub(crate) fn current_mut(&mut self) -> Option<&mut Draft> {
+    fn current_mut(&mut self) -> Option<&mut Draft> {
         self.current.and_then(|c| self.drafts.get_mut(c))
+    }
+
+    fn context(&self) -> Context {
+        let draft = self.current.and_then(|c| self.drafts.get(c)).filter(|_| !self.ended);
+        Context {
+            level: draft.map(|d| d.title_level),
+            cut: draft.and_then(Draft::last_paragraph).is_some_and(|t| !ends_sentence(t)),
+        }
     }
 
     pub(crate) fn drop_line(&mut self, block: &Block, reason: &str) {
@@ -142,55 +112,213 @@ impl Grouper {
         }
     }
 
+    fn note(&mut self, block: &Block, what: impl Into<String>) {
+        self.review.push(Review::new([block.line(), block.last_line()], what, &block.raw));
+    }
+
+    fn set_page(&mut self, page: &str, section: Option<&str>) {
+        self.page = Some(page.to_owned());
+        self.page_section = section.map(str::to_owned);
+        self.ended = true;
+    }
+
+    fn masthead(&mut self, block: &Block) {
+        match &block.folio {
+            Some((page, section)) => {
+                self.set_page(page, section.as_deref());
+                self.drop_break(block, "masthead");
+            }
+            None => self.drop_line(block, "masthead"),
+        }
+    }
+
     fn outside(&mut self, block: &Block) {
+        if self.drafts.is_empty() && self.furniture {
+            return self.drop_line(block, "masthead");
+        }
+        if self.orphan {
+            return self.drop_line(block, "continuation of an article not in this issue");
+        }
         self.warnings.push(format!("line {}: text outside any article", block.line()));
         self.drop_line(block, "outside any article");
     }
 
-    fn heading(&mut self, blocks: &[Block], i: usize, fresh_page: bool, rules: &Rules) -> usize {
-        if let Some(next) = jump::repeated_headline(self, blocks, i) {
+    fn piece(&mut self, block: &Block, piece: Piece) {
+        if self.orphan || self.current.is_none() {
+            return self.outside(block);
+        }
+        if let Some(d) = self.current_mut() {
+            d.awaiting_item_text = false;
+            d.pieces.push(piece);
+        }
+    }
+
+    fn heading(&mut self, blocks: &[Block], i: usize, rules: &Rules) -> usize {
+        if let Some(next) = self.jump_headline(blocks, i) {
             return next;
         }
-        let level = if fresh_page { None } else { self.title_level() };
-        if let Some(start) = article_start(blocks, i, level, rules) {
-            self.start_article(blocks, &start, rules);
-            return start.next;
+        if let Some(start) = start::find(blocks, i, self.context(), rules) {
+            return self.start_article(blocks, &start, rules);
         }
+        let block = &blocks[i];
         let followed_by_item =
             matches!(blocks.get(i + 1).map(|b| &b.kind), Some(Kind::Item { .. }));
-        let block = &blocks[i];
-        match self.current_mut() {
-            None => self.outside(block),
-            Some(d) if followed_by_item => open_sidebar(d, block),
-            Some(d) => body_heading(d, block),
+        if self.orphan || self.current.is_none() {
+            self.outside(block);
+        } else if let Some(d) = self.current_mut() {
+            if followed_by_item { open_sidebar(d, block) } else { body_heading(d, block) }
         }
         i + 1
     }
 
-    fn title_level(&self) -> Option<u8> {
-        self.current.and_then(|c| self.drafts.get(c)).map(|d| d.title_level)
+    fn para(&mut self, blocks: &[Block], i: usize, rules: &Rules) -> usize {
+        let block = &blocks[i];
+        if let Some(Kind::JumpIn(jump)) = blocks.get(i + 1).map(|b| &b.kind)
+            && is_slug_line(&block.text)
+            && self.resume(blocks, i, Some(jump), i + 1, false)
+        {
+            return i + 2;
+        }
+        if start::is_head_line(block, rules)
+            && let Some(start) = start::find(blocks, i, self.context(), rules)
+        {
+            return self.start_article(blocks, &start, rules);
+        }
+        if self.orphan || self.current.is_none() {
+            self.outside(block);
+            return i + 1;
+        }
+        self.ended = false;
+        if let Some(d) = self.current_mut() {
+            if std::mem::take(&mut d.awaiting_item_text)
+                && let Some(item) =
+                    d.open_sidebar.and_then(|s| d.sidebars.get_mut(s)?.items.last_mut())
+            {
+                item.text = block.text.clone();
+                item.lines.extend(&block.lines);
+                return i + 1;
+            }
+            d.pieces.push(Piece::Para { lines: block.lines.clone(), text: block.text.clone() });
+        }
+        i + 1
     }
 
-    fn start_article(&mut self, blocks: &[Block], start: &Start, rules: &Rules) {
-        let head = &blocks[start.head.clone()];
-        let lines: Vec<HeadLine> = head.iter().map(head_line).collect();
+    /// A headline printed over a continuation: headings followed by a jump-in line, or
+    /// headings repeating the title of an article that jumped, followed by text.
+    fn jump_headline(&mut self, blocks: &[Block], i: usize) -> Option<usize> {
+        let end = i + blocks[i..].iter().take(3).take_while(|b| b.level().is_some()).count();
+        match &blocks.get(end)?.kind {
+            Kind::JumpIn(jump) if self.resume(blocks, i, Some(jump), end, false) => Some(end + 1),
+            Kind::Para if self.jumps.any_open() && self.resume(blocks, i, None, end, true) => {
+                Some(end)
+            }
+            _ => None,
+        }
+    }
+
+    /// Resumes the article continued by the head lines `i..end` (and the jump-in line at `end`
+    /// when `jump` is given); drops those lines. Returns whether an article was found.
+    fn resume(
+        &mut self,
+        blocks: &[Block],
+        i: usize,
+        jump: Option<&Jump>,
+        end: usize,
+        headline_only: bool,
+    ) -> bool {
+        let head: Vec<&str> = blocks[i..end].iter().map(|b| b.text.as_str()).collect();
+        let head = head.join(" ");
+        let here = self.page.clone();
+        let at = Resume { here: here.as_deref(), jump, head: Some(&head), line: blocks[i].line() };
+        let Some(target) = self.jumps.resume(at, headline_only) else { return false };
+        for block in &blocks[i..end] {
+            self.drop_line(block, "jump headline");
+        }
+        if jump.is_some() {
+            self.drop_line(&blocks[end], "jump line");
+        }
+        self.continue_in(target, blocks[i].line());
+        true
+    }
+
+    fn continue_in(&mut self, target: usize, line: usize) {
+        self.current = Some(target);
+        self.ended = false;
+        self.orphan = false;
+        if let Some(d) = self.current_mut() {
+            d.pieces.push(Piece::Break { line });
+        }
+    }
+
+    fn jump_out(&mut self, block: &Block, jump: &Jump) {
+        if let Some(c) = self.current.filter(|_| !self.orphan)
+            && let Some(d) = self.drafts.get(c)
+        {
+            let title = d.headline.title.clone();
+            self.jumps.jump_out(c, &title, block.line(), jump, self.page.as_deref());
+        }
+        self.drop_break(block, "jump line");
+        self.ended = true;
+    }
+
+    fn jump_in(&mut self, block: &Block, jump: &Jump) {
+        self.drop_line(block, "jump line");
+        let here = self.page.clone();
+        let at = Resume { here: here.as_deref(), jump: Some(jump), head: None, line: block.line() };
+        if let Some(target) = self.jumps.resume(at, false) {
+            return self.continue_in(target, block.line());
+        }
+        let fresh = self.current_mut().is_some_and(|d| !d.has_paragraphs());
+        if !fresh || self.ended {
+            self.warnings.push(format!(
+                "line {}: continuation of an article whose beginning is not in this issue",
+                block.line()
+            ));
+            self.orphan = true;
+            self.current = None;
+        }
+    }
+
+    fn start_article(&mut self, blocks: &[Block], start: &Start, rules: &Rules) -> usize {
+        let head: Vec<HeadLine> =
+            start.head.iter().map(|&k| (blocks[k].level(), blocks[k].text.clone())).collect();
         let mut draft = Draft {
-            headline: parse_headline(&lines, rules),
-            title_level: lines.iter().filter_map(|(l, _)| *l).min().unwrap_or(6),
-            head_lines: head.iter().flat_map(|b| b.lines.clone()).collect(),
+            headline: parse_headline(&head, rules),
+            title_level: head.iter().filter_map(|(l, _)| *l).min().unwrap_or(6),
+            head_lines: start.head.iter().flat_map(|&k| blocks[k].lines.clone()).collect(),
             page: self.page.clone(),
             page_section: self.page_section.clone(),
+            roundup: start.shape == Shape::Roundup,
             ..Draft::default()
         };
         if let Some(b) = start.byline.and_then(|b| blocks.get(b)) {
-            set_byline(&mut draft, b);
+            add_byline(&mut draft, b, false);
+        }
+        for (k, what) in &start.notes {
+            self.note(&blocks[*k], what.clone());
         }
         self.drafts.push(draft);
         self.current = Some(self.drafts.len() - 1);
+        self.ended = false;
+        self.orphan = false;
+        start.next
     }
 
     fn item(&mut self, block: &Block, heading: bool) {
-        let Some(d) = self.current_mut() else { return self.outside(block) };
+        if self.orphan || self.current.is_none() {
+            return self.outside(block);
+        }
+        let Some(d) = self.current_mut() else { return };
+        if d.roundup {
+            let (line, text) = (block.line(), block.text.clone());
+            let piece = if heading {
+                Piece::Subhead { line, text }
+            } else {
+                Piece::Para { lines: block.lines.clone(), text }
+            };
+            d.pieces.push(piece);
+            return;
+        }
         let index = match d.open_sidebar {
             Some(index) => index,
             None => new_sidebar(d, String::new(), Vec::new()),
@@ -206,45 +334,33 @@ impl Grouper {
         d.awaiting_item_text = heading;
     }
 
-    fn para(&mut self, block: &Block) {
-        let Some(d) = self.current_mut() else { return self.outside(block) };
-        if std::mem::take(&mut d.awaiting_item_text)
-            && let Some(item) = d.open_sidebar.and_then(|s| d.sidebars.get_mut(s)?.items.last_mut())
-        {
-            item.text = block.text.clone();
-            item.lines.extend(&block.lines);
-            return;
+    /// A byline before the body is the article's byline; one after it (`（本报记者 X）`) or a
+    /// signature closes the article.
+    fn byline(&mut self, block: &Block, signature: bool) {
+        if self.orphan || self.current.is_none() {
+            return self.outside(block);
         }
-        d.pieces.push(Piece::Para { lines: block.lines.clone(), text: block.text.clone() });
-    }
-
-    fn caption(&mut self, block: &Block) {
-        let Some(d) = self.current_mut() else { return self.outside(block) };
-        d.awaiting_item_text = false;
-        d.pieces.push(Piece::Caption { line: block.line(), text: block.text.clone() });
-    }
-
-    fn byline(&mut self, block: &Block) {
-        let Some(d) = self.current_mut() else { return self.outside(block) };
-        if d.byline.is_none() {
-            set_byline(d, block);
-        } else {
-            d.pieces.push(Piece::Para { lines: block.lines.clone(), text: block.raw.clone() });
+        let Some(d) = self.current_mut() else { return };
+        let closing = d.has_paragraphs() || !d.bylines.is_empty();
+        add_byline(d, block, signature);
+        if closing {
+            self.ended = true;
         }
     }
 }
 
-fn head_line(block: &Block) -> HeadLine {
-    match block.kind {
-        Kind::Heading(level) => (Some(level), block.text.clone()),
-        _ => (None, block.text.clone()),
-    }
-}
-
-fn set_byline(draft: &mut Draft, block: &Block) {
-    draft.byline = Some(block.raw.clone());
-    draft.byline_text = Some(block.text.clone());
+fn add_byline(draft: &mut Draft, block: &Block, signature: bool) {
+    draft.bylines.push(BylineLine { raw: block.raw.clone(), text: block.text.clone(), signature });
     draft.head_lines.extend(&block.lines);
+}
+
+/// A slug line over a continuation: one to three words, no punctuation.
+fn is_slug_line(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    (1..=3).contains(&words)
+        && text.chars().count() <= 24
+        && !text.contains(|c: char| c.is_ascii_punctuation() && c != '-' && c != '\'')
+        && !ends_sentence(text)
 }
 
 fn new_sidebar(d: &mut Draft, title: String, lines: Vec<usize>) -> usize {
@@ -262,7 +378,7 @@ fn open_sidebar(d: &mut Draft, block: &Block) {
 
 /// A heading inside an article that does not start a new one: between byline and first
 /// paragraph it is the column (栏目) when there is none, else the subtitle when there is none;
-/// otherwise it is a subheading of the body.
+/// otherwise it is a crosshead (小标题) of the body.
 fn body_heading(d: &mut Draft, block: &Block) {
     d.awaiting_item_text = false;
     if !d.has_paragraphs() && d.headline.column.is_none() {
@@ -274,39 +390,4 @@ fn body_heading(d: &mut Draft, block: &Block) {
         return;
     }
     d.head_lines.extend(&block.lines);
-}
-
-fn is_short_line(block: &Block, rules: &Rules) -> bool {
-    block.kind == Kind::Para
-        && block.text.chars().count() <= rules.config.subtitle_max_chars
-        && !super::junction::ends_sentence(&block.text)
-}
-
-/// Decides whether an article starts at block `i` (a heading).
-///
-/// Yes when a run of headings (plus up to two short plain lines) is followed by a byline;
-/// also, without a byline, when the headings are followed by body text, are not a sidebar
-/// heading (followed by `●` items), and are at least as prominent as the current article's
-/// title (or there is no current article, or a page marker came right before).
-fn article_start(blocks: &[Block], i: usize, level: Option<u8>, rules: &Rules) -> Option<Start> {
-    let is_heading = |b: &Block| matches!(b.kind, Kind::Heading(_));
-    let heads_end = i + blocks[i..].iter().take(6).take_while(|b| is_heading(b)).count();
-    let plain = blocks[heads_end..].iter().take(2).take_while(|b| is_short_line(b, rules)).count();
-    for end in heads_end..=heads_end + plain {
-        if blocks.get(end).is_some_and(|b| b.kind == Kind::Byline) {
-            return Some(Start { head: i..end, byline: Some(end), next: end + 1 });
-        }
-    }
-    let next = blocks.get(heads_end)?;
-    let body_follows = matches!(next.kind, Kind::Para | Kind::Caption | Kind::JumpIn);
-    let top = blocks[i..heads_end].iter().filter_map(|b| match b.kind {
-        Kind::Heading(l) => Some(l),
-        _ => None,
-    });
-    let prominent = level.is_none_or(|current| top.min().is_some_and(|l| l <= current));
-    (body_follows && prominent).then_some(Start {
-        head: i..heads_end,
-        byline: None,
-        next: heads_end,
-    })
 }

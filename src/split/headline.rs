@@ -1,7 +1,8 @@
-//! Reading a headline block, a byline and a dateline.
+//! Reading a headline block: which line is the column (栏目), the kicker (引题), the title and
+//! the subtitle (副题).
 //!
-//! For: pure text rules — which heading is the title, who the authors are, where the
-//! dateline ends. Not for: finding these blocks in the issue (see `group`).
+//! For: pure text rules on the lines of one block. Not for: finding the block in the issue
+//! (see `start`) or bylines (see `byline`).
 
 use super::rules::Rules;
 
@@ -26,25 +27,65 @@ pub(crate) type HeadLine = (Option<u8>, String);
 /// and names a rubric (contains `·` or matches `column_patterns`), in which case it is the
 /// column (栏目); any earlier headings are the column.
 pub(crate) fn parse_headline(lines: &[HeadLine], rules: &Rules) -> Headline {
-    let Some(title_at) = title_index(lines) else {
+    let Some(mut title_at) = title_index(lines) else {
         return Headline::default();
     };
+    if named_rubric(&lines[title_at].1, rules) && title_at + 1 < lines.len() {
+        title_at += 1;
+    }
     let texts = |part: &[HeadLine]| part.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
     let mut before = texts(&lines[..title_at]);
     let after = texts(&lines[title_at + 1..]);
     let (mut column, mut kicker) = (None, None);
     if let Some(last) = before.pop() {
         if before.is_empty() && is_column(&last, rules) {
-            column = Some(last);
+            column = Some(bracketed_column(&last).map_or(last.clone(), str::to_owned));
         } else {
             kicker = Some(last);
         }
     }
     if !before.is_empty() {
-        column = Some(before.join(" "));
+        let names: Vec<&str> =
+            before.iter().map(|t| bracketed_column(t).unwrap_or(t.as_str())).collect();
+        column = Some(names.join(" "));
     }
+    let after: Vec<&str> = after.iter().map(|t| t.trim_start_matches(['—', '–']).trim()).collect();
     let subtitle = (!after.is_empty()).then(|| after.join(" "));
-    Headline { column, kicker, title: lines[title_at].1.clone(), subtitle }
+    let (tag, title) = column_tag(&lines[title_at].1);
+    let column = column.or(tag);
+    Headline { column, kicker, title, subtitle }
+}
+
+/// A column tag printed in the title: `【民生】标题` or `标题（评论员观察）` give the column
+/// and the bare title; the bracket must hold two to ten Chinese characters and no digit.
+fn column_tag(title: &str) -> (Option<String>, String) {
+    if let Some(rest) = title.strip_prefix('【')
+        && let Some((tag, bare)) = rest.split_once('】')
+        && is_tag(tag)
+        && !bare.trim().is_empty()
+    {
+        return (Some(tag.to_owned()), bare.trim().to_owned());
+    }
+    if let Some(rest) = title.strip_suffix('）')
+        && let Some((bare, tag)) = rest.rsplit_once('（')
+        && is_tag(tag)
+        && !bare.trim().is_empty()
+    {
+        return (Some(tag.to_owned()), bare.trim().to_owned());
+    }
+    (None, title.to_owned())
+}
+
+fn is_tag(tag: &str) -> bool {
+    let len = tag.chars().count();
+    (2..=10).contains(&len)
+        && tag.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·')
+}
+
+/// A whole line that is a rubric: `【深度】`.
+pub(crate) fn bracketed_column(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix('【')?.strip_suffix('】')?;
+    (!inner.is_empty() && inner.chars().count() <= 12 && !inner.contains('】')).then_some(inner)
 }
 
 fn title_index(lines: &[HeadLine]) -> Option<usize> {
@@ -55,112 +96,15 @@ fn title_index(lines: &[HeadLine]) -> Option<usize> {
     }
 }
 
+/// A rubric named by `column_patterns` (`Letters to the Editor`) or printed in brackets: even as
+/// the most prominent line it is the column, and the next line is the title.
+fn named_rubric(text: &str, rules: &Rules) -> bool {
+    bracketed_column(text).is_some() || Rules::any(&rules.column, text)
+}
+
 /// True when a headline line names a rubric (栏目) rather than the story.
 pub(crate) fn is_column(text: &str, rules: &Rules) -> bool {
-    text.contains('·') || Rules::any(&rules.column, text)
-}
-
-/// Names of the people a byline credits (roles, organisations and credits removed).
-pub(crate) fn parse_authors(byline: &str, rules: &Rules) -> Vec<String> {
-    let trimmed = byline.trim_start_matches(|c: char| !c.is_alphanumeric());
-    match trimmed.get(..3) {
-        Some(by) if by.eq_ignore_ascii_case("by ") => english_authors(&trimmed[3..]),
-        _ => chinese_authors(trimmed, rules),
-    }
-}
-
-fn english_authors(names: &str) -> Vec<String> {
-    names
-        .split(',')
-        .flat_map(|part| part.split('&'))
-        .flat_map(|part| part.split(" and "))
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .map(title_case_if_shouting)
-        .collect()
-}
-
-/// `SAM LEE` → `Sam Lee`; names already in mixed case are kept as printed.
-fn title_case_if_shouting(name: &str) -> String {
-    if name.chars().any(char::is_lowercase) {
-        return name.to_owned();
-    }
-    let mut out = String::with_capacity(name.len());
-    let mut start = true;
-    for c in name.chars() {
-        if start {
-            out.extend(c.to_uppercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
-        start = !c.is_alphabetic();
-    }
-    out
-}
-
-fn chinese_authors(byline: &str, rules: &Rules) -> Vec<String> {
-    let spaced: String =
-        byline.chars().map(|c| if "()（）[]【】、，,;；".contains(c) { ' ' } else { c }).collect();
-    let segments = after_roles(&spaced, &rules.config.author_roles);
-    segments
-        .iter()
-        .flat_map(|seg| seg.split_whitespace())
-        .filter(|token| is_name(token, &rules.config.credit_words))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The text after each role word; the whole text when it names no role.
-fn after_roles(text: &str, roles: &[String]) -> Vec<String> {
-    let mut segments = Vec::new();
-    let mut current: Option<String> = None;
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if let Some(role) = roles.iter().find(|r| !r.is_empty() && rest.starts_with(r.as_str())) {
-            segments.extend(current.replace(String::new()));
-            rest = &rest[role.len()..];
-            continue;
-        }
-        if let Some(seg) = current.as_mut() {
-            seg.push(c);
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    segments.extend(current);
-    if segments.is_empty() { vec![text.to_owned()] } else { segments }
-}
-
-fn is_name(token: &str, credits: &[String]) -> bool {
-    let len = token.chars().count();
-    !credits.iter().any(|c| c == token)
-        && !token.contains(['/', '／'])
-        && (1..=8).contains(&len)
-        && !token.ends_with(['报', '社', '台', '网', '刊'])
-        && !token.chars().any(|c| c.is_ascii_digit())
-}
-
-/// The dateline opening `paragraph`, if a dateline pattern matches.
-pub(crate) fn parse_dateline(paragraph: &str, rules: &Rules) -> Option<String> {
-    rules.dateline.iter().find_map(|re| {
-        let caps = re.captures(paragraph)?;
-        let m = caps.name("d").or_else(|| caps.get(0))?;
-        Some(m.as_str().trim().to_owned())
-    })
-}
-
-/// A wire byline folded into the first paragraph: `新华社上海6月1日电(记者 陈亮)…` gives
-/// the bracketed credit `(记者 陈亮)`.
-pub(crate) fn inline_credit(paragraph: &str, rules: &Rules) -> Option<String> {
-    let dateline = parse_dateline(paragraph, rules)?;
-    let rest = paragraph.get(dateline.len()..)?.trim_start();
-    let close = if rest.starts_with('（') { '）' } else { ')' };
-    if !(rest.starts_with('(') || rest.starts_with('（')) {
-        return None;
-    }
-    let end = rest.find(close)? + close.len_utf8();
-    let credit = &rest[..end];
-    let named = rules.config.author_roles.iter().any(|r| credit.contains(r.as_str()));
-    named.then(|| credit.to_owned())
+    text.contains('·') || bracketed_column(text).is_some() || Rules::any(&rules.column, text)
 }
 
 #[cfg(test)]
@@ -170,22 +114,6 @@ mod tests {
 
     fn rules() -> Rules {
         Rules::new(&SplitConfig::default(), &[]).unwrap()
-    }
-
-    fn authors(byline: &str) -> Vec<String> {
-        parse_authors(byline, &rules())
-    }
-
-    #[test]
-    fn authors_from_bylines() {
-        assert_eq!(authors("□青岛日报/观海新闻记者 刘佳旋"), ["刘佳旋"]);
-        assert_eq!(authors("□青岛日报/观海新闻记者 马晓婷 文/图"), ["马晓婷"]);
-        assert_eq!(authors("本报记者 张明 通讯员 刘芳"), ["张明", "刘芳"]);
-        assert_eq!(authors("新华社上海6月1日电(记者 陈亮)"), ["陈亮"]);
-        assert_eq!(authors("By SAM LEE"), ["Sam Lee"]);
-        assert_eq!(authors("By Jane Doe and John Roe"), ["Jane Doe", "John Roe"]);
-        assert!(authors("本报评论员").is_empty());
-        assert!(authors("□本报评论员").is_empty());
     }
 
     #[test]
@@ -211,19 +139,18 @@ mod tests {
     }
 
     #[test]
-    fn datelines() {
-        let r = rules();
-        assert_eq!(parse_dateline("本报5月24日讯 24日上午", &r).as_deref(), Some("本报5月24日讯"));
+    fn column_tags_in_titles() {
+        let one = |t: &str| parse_headline(&[(Some(2), t.to_owned())], &rules());
+        let h = one("让创新活力竞相迸发（评论员观察）");
         assert_eq!(
-            parse_dateline("本报北京5月24日电 记者", &r).as_deref(),
-            Some("本报北京5月24日电")
+            (h.column.as_deref(), h.title.as_str()),
+            (Some("评论员观察"), "让创新活力竞相迸发")
         );
-        let wire = "新华社上海6月1日电(记者 陈亮)今天";
-        assert_eq!(parse_dateline(wire, &r).as_deref(), Some("新华社上海6月1日电"));
-        assert_eq!(inline_credit(wire, &r).as_deref(), Some("(记者 陈亮)"));
-        let en = "RIVERSIDE, Calif. — The city";
-        assert_eq!(parse_dateline(en, &r).as_deref(), Some("RIVERSIDE, Calif."));
-        assert_eq!(parse_dateline("RIVERSIDE — The", &r).as_deref(), Some("RIVERSIDE"));
-        assert_eq!(parse_dateline("The city said", &r), None);
+        let h = one("【民生】地铁新线开通");
+        assert_eq!((h.column.as_deref(), h.title.as_str()), (Some("民生"), "地铁新线开通"));
+        let h = one("行动计划(2024—2026)发布（上）");
+        assert_eq!((h.column, h.title.as_str()), (None, "行动计划(2024—2026)发布（上）"));
+        let lines: Vec<HeadLine> = vec![(None, "【深度】".into()), (Some(2), "标题".into())];
+        assert_eq!(parse_headline(&lines, &rules()).column.as_deref(), Some("深度"));
     }
 }

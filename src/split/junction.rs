@@ -13,8 +13,9 @@ const CJK_CLOSERS: &[char] = &['”', '’', '」', '』', '）', '》', '】'];
 const ENDS: &[char] = &['。', '！', '？', '…', '；', '.', '!', '?', ';', '．'];
 /// Closers allowed after an English sentence end.
 const ASCII_CLOSERS: &[char] = &['"', '\'', ')', ']', '”', '’'];
-/// Punctuation after which a clause must go on.
-const CLAUSE: &[char] = &['，', ',', '、', '：', ':', '—', '–', '-', '(', '（', '“', '‘', '《'];
+/// Punctuation after which a clause must go on. A colon is not one: a paragraph ending in `：`
+/// introduces the next (a list, a quotation) and is printed as its own paragraph.
+const CLAUSE: &[char] = &['，', ',', '、', '—', '–', '-', '(', '（', '“', '‘', '《'];
 /// Characters that cannot open a Chinese sentence (particles and closing punctuation).
 const NON_INITIAL: &[char] = &[
     '的', '地', '得', '了', '着', '过', '们', '，', '。', '、', '；', '：', '！', '？', '”', '’',
@@ -42,7 +43,8 @@ pub(crate) struct Junction {
 }
 
 impl Junction {
-    /// YES when the cut ends in clause punctuation or a hyphen, when `next` opens with a
+    /// NO when the cut ends in a colon (it introduces what follows); YES when the cut ends in
+    /// clause punctuation or a hyphen, when `next` opens with a
     /// character that cannot start a sentence, an unmatched closing quote/bracket or a
     /// lowercase letter, or when a dictionary word spans the junction. Otherwise NO.
     pub(crate) fn continues(&self, cut: &str, next: &str) -> bool {
@@ -50,6 +52,9 @@ impl Junction {
         let (Some(last), Some(first)) = (cut.chars().last(), next.chars().next()) else {
             return false;
         };
+        if ends_with_colon(cut) {
+            return false;
+        }
         CLAUSE.contains(&last)
             || NON_INITIAL.contains(&first)
             || first.is_lowercase()
@@ -69,6 +74,11 @@ impl Junction {
         let tokens = jieba.cut(&joined, false);
         tokens.iter().any(|token| token.start < boundary && token.end > boundary)
     }
+}
+
+/// A paragraph ending in `：` or `:` introduces the next one; it is not cut.
+pub(crate) fn ends_with_colon(text: &str) -> bool {
+    text.trim_end().ends_with(['：', ':'])
 }
 
 fn opens_with_unmatched_closer(text: &str) -> bool {
@@ -120,6 +130,8 @@ mod tests {
         assert!(j.continues("实现对版权流转效率", "的赋能。”青岛"));
         assert!(j.continues("的方式,", "降低算力使用门槛"));
         assert!(!j.continues("别看现场仅有绿幕", "创新是引领发展的第一动力"));
+        assert!(!j.continues("主要措施包括：", "一、加快建设。"));
+        assert!(!j.continues("He listed three steps:", "first, the piers."));
     }
 
     #[test]

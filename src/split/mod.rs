@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! source text ─lex─▶ blocks ─group─▶ drafts ─repair─▶ articles ─render─▶ ContentFile ─write─▶ content/<date>/
+//!                          (start: headline blocks, jump: continuations)
 //! ```
 //!
 //! [`split_issue`] is pure (no I/O); [`run`] reads the source, checks everything, then writes.
@@ -9,16 +10,20 @@
 //! the section names and [`SplitOptions`]).
 
 mod article;
+mod byline;
+mod draft;
 mod group;
 mod headline;
 mod jump;
 mod junction;
 mod lex;
+mod masthead;
 mod render;
 mod repair;
 mod report;
 mod rules;
 mod section;
+mod start;
 mod write;
 
 use std::collections::BTreeSet;
@@ -27,7 +32,8 @@ use anyhow::{Result, bail};
 
 pub use crate::config::split::{SectionRule, SplitConfig};
 pub use report::{
-    ArticleReport, Dropped, Fragment, ItemReport, Joined, Report, SidebarReport, unaccounted_lines,
+    ArticleReport, Dropped, Fragment, ItemReport, Joined, JumpReport, Report, Review,
+    SidebarReport, unaccounted_lines,
 };
 pub use write::{SplitOptions, run};
 
@@ -53,6 +59,20 @@ pub struct SplitOutcome {
     pub report: Report,
 }
 
+/// The issue date printed on the masthead (`2024年5月24日`, `October 2, 2025`), as
+/// `YYYY-MM-DD`, when the issue has one.
+pub fn masthead_date(text: &str, config: &SplitConfig) -> Result<Option<String>> {
+    // Only the line patterns matter here; the section names are checked by `split_issue`.
+    let patterns = SplitConfig {
+        default_section: None,
+        section_aliases: Default::default(),
+        rules: Vec::new(),
+        ..config.clone()
+    };
+    let rules = Rules::new(&patterns, &[])?;
+    Ok(masthead::issue_date(&lex::lex(text, &rules)).map(|(date, _)| date))
+}
+
 /// Splits the text of one issue into articles. Pure: reads and writes nothing.
 ///
 /// `source_name` is used in messages and in each article's `source` field; `sections` are
@@ -76,13 +96,20 @@ pub fn split_issue(
             "no article found in `{source_name}`: expected a heading followed by a byline or by text"
         );
     }
+    if let Some((printed, line)) = masthead::issue_date(&blocks)
+        && printed != issue_date
+    {
+        grouped.warnings.push(format!(
+            "line {line}: the masthead is dated {printed}, the issue date given is {issue_date}"
+        ));
+    }
     let mut repairs = Repairs::default();
     let junction = Junction::default();
     let drafts = std::mem::take(&mut grouped.drafts);
     let mut articles = Vec::with_capacity(drafts.len());
     for (i, mut draft) in drafts.into_iter().enumerate() {
         let truncated = repair::repair(&mut draft, &junction, &mut repairs);
-        articles.push(article::assemble(draft, i + 1, truncated, &rules, &mut grouped.warnings));
+        articles.push(article::assemble(draft, i + 1, truncated, &rules, &mut grouped.review));
     }
     let files = render_all(&mut articles, issue_date, source_name, &rules)?;
     let report = build_report(text, source_name, issue_date, articles, grouped, repairs);
@@ -101,8 +128,7 @@ fn render_all(
     for a in articles.iter_mut() {
         let slug = render::unique_slug(&a.report.title, &mut taken);
         let file_name = format!("{:0width$}-{slug}.md", a.report.order);
-        let contents =
-            render::render_file(a, &slug, issue, source, rules.config.summary_max_chars)?;
+        let contents = render::render_file(a, &slug, issue, source, rules.config.summary_max_chars);
         a.report.file.clone_from(&file_name);
         files.push(ContentFile { file_name, contents });
     }
@@ -120,13 +146,20 @@ fn build_report(
     let mut dropped = grouped.dropped;
     dropped.extend(repairs.dropped);
     dropped.sort_by_key(|d| d.line);
+    let articles: Vec<ArticleReport> = articles.into_iter().map(|a| a.report).collect();
+    let mut review = grouped.review;
+    review.extend(repairs.review);
+    let jumps = jump_reports(&grouped.jumps, &articles, &mut review);
+    review.sort_by_key(|r| r.lines);
     let mut report = Report {
         source: source.to_owned(),
         issue: issue.to_owned(),
-        articles: articles.into_iter().map(|a| a.report).collect(),
+        articles,
         dropped,
         joined: repairs.joined,
         fragments: repairs.fragments,
+        jumps,
+        review,
         warnings: grouped.warnings,
     };
     for a in report.articles.iter().filter(|a| a.truncated) {
@@ -137,4 +170,28 @@ fn build_report(
         report.warnings.push(format!("lines not accounted for: {missing:?}"));
     }
     report
+}
+
+/// The report's jump list; every matched jump is also a decision to review.
+fn jump_reports(
+    jumps: &jump::Jumps,
+    articles: &[ArticleReport],
+    review: &mut Vec<Review>,
+) -> Vec<JumpReport> {
+    let mut out = Vec::with_capacity(jumps.outs.len());
+    for j in &jumps.outs {
+        let file = articles.get(j.draft).map(|a| a.file.clone()).unwrap_or_default();
+        if let (Some(at), Some(how)) = (j.resumed_at, j.matched_by) {
+            let what = format!("continuation at line {at} joined to `{file}` (matched by {how})");
+            review.push(Review::new([j.line, at], what, ""));
+        }
+        out.push(JumpReport {
+            file,
+            out_line: j.line,
+            to_page: j.to.clone(),
+            in_line: j.resumed_at,
+            matched_by: j.matched_by.map(str::to_owned),
+        });
+    }
+    out
 }

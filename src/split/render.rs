@@ -4,44 +4,11 @@
 //! For: file names, slugs, summaries, escaping. Not for: touching the disk (see `write`).
 
 use std::collections::BTreeSet;
-
-use anyhow::{Context as _, Result};
-use serde::Serialize;
+use std::fmt::Write as _;
 
 use super::article::{Article, Part};
 use super::report::SidebarReport;
-use crate::text::escape_html;
-
-/// The front matter the build reads.
-#[derive(Debug, Serialize)]
-struct FrontMatter<'a> {
-    title: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    kicker: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    subtitle: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    authors: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    byline: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dateline: Option<&'a str>,
-    date: &'a str,
-    issue: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    section: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    page: Option<&'a str>,
-    order: usize,
-    slug: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<&'a str>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    truncated: bool,
-    source: &'a str,
-}
+use crate::text::{escape_html, sentence_ends, slugify, yaml_scalar};
 
 /// Renders the whole file for `article`, whose slug is `slug`.
 pub(crate) fn render_file(
@@ -50,31 +17,50 @@ pub(crate) fn render_file(
     issue: &str,
     source: &str,
     max: usize,
-) -> Result<String> {
+) -> String {
     let r = &article.report;
     let summary =
         summary(r.paragraphs.first().map_or("", String::as_str), r.dateline.as_deref(), max);
-    let fm = FrontMatter {
-        title: &r.title,
-        kicker: r.kicker.as_deref(),
-        subtitle: r.subtitle.as_deref(),
-        column: r.column.as_deref(),
-        authors: &r.authors,
-        byline: r.byline.as_deref(),
-        dateline: r.dateline.as_deref(),
-        date: issue,
-        issue,
-        section: r.section.as_deref(),
-        page: r.page.as_deref(),
-        order: r.order,
-        slug,
-        summary: summary.as_deref(),
-        truncated: r.truncated,
-        source: &format!("{source}:{}-{}", r.lines[0], r.lines[1]),
-    };
-    let yaml = serde_yaml::to_string(&fm)
-        .with_context(|| format!("failed to write front matter of `{}`", r.title))?;
-    Ok(format!("---\n{yaml}---\n\n{}", render_body(&article.parts, &r.sidebars)))
+    let mut yaml = String::new();
+    field(&mut yaml, "title", Some(&r.title));
+    field(&mut yaml, "kicker", r.kicker.as_deref());
+    field(&mut yaml, "subtitle", r.subtitle.as_deref());
+    field(&mut yaml, "column", r.column.as_deref());
+    list(&mut yaml, "authors", &r.authors);
+    field(&mut yaml, "byline", r.byline.as_deref());
+    field(&mut yaml, "agency", r.agency.as_deref());
+    field(&mut yaml, "dateline", r.dateline.as_deref());
+    field(&mut yaml, "date", Some(issue));
+    field(&mut yaml, "issue", Some(issue));
+    field(&mut yaml, "section", r.section.as_deref());
+    field(&mut yaml, "page", r.page.as_deref());
+    let _ = writeln!(yaml, "order: {}", r.order);
+    field(&mut yaml, "slug", Some(slug));
+    field(&mut yaml, "summary", summary.as_deref());
+    list(&mut yaml, "pull_quotes", &r.pull_quotes);
+    if r.truncated {
+        yaml.push_str("truncated: true\n");
+    }
+    field(&mut yaml, "source", Some(&format!("{source}:{}-{}", r.lines[0], r.lines[1])));
+    format!("---\n{yaml}---\n\n{}", render_body(&article.parts, &r.sidebars))
+}
+
+/// One `key: value` line of front matter; nothing when there is no value.
+fn field(yaml: &mut String, key: &str, value: Option<&str>) {
+    if let Some(value) = value {
+        let _ = writeln!(yaml, "{key}: {}", yaml_scalar(value));
+    }
+}
+
+/// A list of strings, one `- item` line each; nothing when the list is empty.
+fn list(yaml: &mut String, key: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(yaml, "{key}:");
+    for item in items {
+        let _ = writeln!(yaml, "- {}", yaml_scalar(item));
+    }
 }
 
 fn render_body(parts: &[Part], sidebars: &[SidebarReport]) -> String {
@@ -137,7 +123,10 @@ pub(crate) fn escape_markdown(text: &str) -> String {
 
 /// An ASCII slug for `title`, cut at a word boundary to ≤ 60 characters, unique among `taken`.
 pub(crate) fn unique_slug(title: &str, taken: &mut BTreeSet<String>) -> String {
-    let base = short_slug(&slug::slugify(title));
+    let mut base = slugify(title);
+    if base.is_empty() {
+        base = "article".to_owned();
+    }
     let mut candidate = base.clone();
     let mut n = 2;
     while taken.contains(&candidate) {
@@ -146,23 +135,6 @@ pub(crate) fn unique_slug(title: &str, taken: &mut BTreeSet<String>) -> String {
     }
     taken.insert(candidate.clone());
     candidate
-}
-
-fn short_slug(full: &str) -> String {
-    let mut out = String::new();
-    for word in full.split('-').filter(|w| !w.is_empty()) {
-        if out.len() + word.len() + 1 > 60 {
-            break;
-        }
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(word);
-    }
-    if out.is_empty() {
-        out = full.chars().take(60).collect();
-    }
-    if out.is_empty() { "article".to_owned() } else { out }
 }
 
 /// The first sentence(s) of `paragraph` (dateline removed), cut at a sentence end, ≤ `max`
@@ -202,24 +174,13 @@ fn skip_credit(text: &str) -> &str {
     }
 }
 
+/// `text` cut after each sentence end (closing quotes stay with their sentence).
 fn sentences(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
-    let mut current = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        current.push(chars[i]);
-        let next = chars.get(i + 1).copied();
-        let end = matches!(chars[i], '。' | '！' | '？' | '!' | '?' | '…')
-            || (chars[i] == '.' && next.is_none_or(|c| c.is_whitespace() || "\"'”’)".contains(c)));
-        if end {
-            while let Some(&c) = chars.get(i + 1).filter(|c| "”’」』）\")'".contains(**c)) {
-                current.push(c);
-                i += 1;
-            }
-            out.push(std::mem::take(&mut current));
-        }
-        i += 1;
+    let mut from = 0;
+    for end in sentence_ends(text) {
+        out.push(text[from..end].to_owned());
+        from = end;
     }
     out
 }

@@ -4,9 +4,13 @@
 //! For: rewriting a draft's body pieces and recording every change. Not for: judging a
 //! junction (see `junction`) or finding articles (see `group`).
 
-use super::group::{Draft, Piece};
-use super::junction::{Junction, ends_sentence, join_text};
-use super::report::{Dropped, Fragment, Joined};
+use super::draft::{Draft, Piece};
+use super::junction::{Junction, ends_sentence, ends_with_colon, join_text};
+use super::report::{Dropped, Fragment, Joined, Review};
+
+/// A repeated paragraph shorter than this (in characters) is kept: short lines (`是的。`)
+/// recur in print; long ones recur only by extraction damage.
+const DUPLICATE_MIN_CHARS: usize = 20;
 
 /// What the repairs recorded.
 #[derive(Debug, Default)]
@@ -14,19 +18,30 @@ pub(crate) struct Repairs {
     pub(crate) dropped: Vec<Dropped>,
     pub(crate) joined: Vec<Joined>,
     pub(crate) fragments: Vec<Fragment>,
+    pub(crate) review: Vec<Review>,
 }
 
-/// Repairs `draft` in place; returns whether the article ends mid-sentence (truncated).
+/// Repairs `draft` in place; returns whether the article ends mid-sentence (truncated). A
+/// letter that ends in its signature is complete.
 pub(crate) fn repair(draft: &mut Draft, junction: &Junction, out: &mut Repairs) -> bool {
     drop_duplicates(&mut draft.pieces, &mut out.dropped);
+    let first_join = out.joined.len();
     join_cuts(&mut draft.pieces, junction, &mut out.joined);
-    mark_fragments(&draft.pieces, &mut out.fragments)
+    for j in out.joined[first_join..].iter().filter(|j| j.across != "none") {
+        let what = format!("paragraph joined with its continuation across a {}", j.across);
+        out.review.push(Review::new(j.lines, what, ""));
+    }
+    let cut = mark_fragments(&draft.pieces, &mut out.fragments);
+    cut && !draft.signed()
 }
 
 fn drop_duplicates(pieces: &mut Vec<Piece>, dropped: &mut Vec<Dropped>) {
     let mut seen: Vec<(String, usize)> = Vec::new();
     pieces.retain(|piece| {
         let Piece::Para { lines, text } = piece else { return true };
+        if text.chars().count() < DUPLICATE_MIN_CHARS {
+            return true;
+        }
         let line = lines.first().copied().unwrap_or(0);
         if let Some((_, first)) = seen.iter().find(|(t, _)| t == text) {
             dropped.push(Dropped {
@@ -77,7 +92,7 @@ fn continuation(pieces: &[Piece], i: usize, junction: &Junction) -> Option<(usiz
             }
             Piece::Subhead { .. } => return None,
             Piece::Sidebar { .. } => across = first(across, "sidebar"),
-            Piece::Caption { .. } => across = first(across, "caption"),
+            Piece::Caption { .. } | Piece::Quote { .. } => across = first(across, "caption"),
             Piece::Break { .. } => across = "page",
         }
     }
@@ -98,7 +113,7 @@ fn mark_fragments(pieces: &[Piece], fragments: &mut Vec<Fragment>) -> bool {
         })
         .collect();
     let Some((last, rest)) = paras.split_last() else { return false };
-    for (line, text) in rest.iter().filter(|(_, t)| !ends_sentence(t)) {
+    for (line, text) in rest.iter().filter(|(_, t)| !ends_sentence(t) && !ends_with_colon(t)) {
         fragments.push(Fragment { line: *line, text: (*text).clone() });
     }
     !ends_sentence(last.1)
@@ -126,11 +141,11 @@ mod tests {
     fn duplicate_then_fragment_then_join() {
         let mut draft = Draft {
             pieces: vec![
-                para(1, "对版权流转效率"),
+                para(1, "对版权流转效率实现对版权流转效率实现对版权流转效率"),
                 Piece::Caption { line: 2, text: "图".into() },
-                para(3, "的赋能。"),
+                para(3, "的赋能。这种赋能体现在两个方面，一方面是引入。"),
                 para(4, "别看现场仅有绿幕"),
-                para(5, "的赋能。"),
+                para(5, "的赋能。这种赋能体现在两个方面，一方面是引入。"),
                 para(6, "培育和发展新质生产"),
                 para(7, "力发挥着作用,"),
             ],
@@ -140,7 +155,11 @@ mod tests {
         let truncated = repair(&mut draft, &Junction::default(), &mut out);
         assert_eq!(
             texts(&draft.pieces),
-            ["对版权流转效率的赋能。", "别看现场仅有绿幕", "培育和发展新质生产力发挥着作用,"]
+            [
+                "对版权流转效率实现对版权流转效率实现对版权流转效率的赋能。这种赋能体现在两个方面，一方面是引入。",
+                "别看现场仅有绿幕",
+                "培育和发展新质生产力发挥着作用,"
+            ]
         );
         assert_eq!(out.dropped[0].duplicate_of, Some(3));
         assert_eq!(out.joined[0], Joined { lines: [1, 3], across: "caption".into() });

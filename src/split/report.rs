@@ -23,8 +23,49 @@ pub struct Report {
     pub joined: Vec<Joined>,
     /// Paragraphs cut mid-sentence whose continuation was not found.
     pub fragments: Vec<Fragment>,
+    /// Every jump line pair: where an article jumps out and where it resumes.
+    #[serde(default)]
+    pub jumps: Vec<JumpReport>,
+    /// Decisions resting on a heuristic (a kicker by position, a join across a caption, a
+    /// matched jump, a guessed section), for an editor to check first.
+    #[serde(default)]
+    pub review: Vec<Review>,
     /// Anything a person should look at.
     pub warnings: Vec<String>,
+}
+
+/// A decision to check: the source lines it concerns and what was decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    /// First and last source line concerned.
+    pub lines: [usize; 2],
+    /// What was decided, in words.
+    pub what: String,
+    /// The first line as printed.
+    pub text: String,
+}
+
+impl Review {
+    pub(crate) fn new(lines: [usize; 2], what: impl Into<String>, text: &str) -> Self {
+        Self { lines, what: what.into(), text: text.to_owned() }
+    }
+}
+
+/// A jump: an article continued on another page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JumpReport {
+    /// The article's file.
+    pub file: String,
+    /// The jump-out line (`（下转第二版）`).
+    pub out_line: usize,
+    /// The page it names, normalised (`A5`, `2`).
+    pub to_page: Option<String>,
+    /// Where the continuation starts (its headline or jump-in line); `None` when it is not in
+    /// this issue.
+    pub in_line: Option<usize>,
+    /// How the continuation was matched: `page`, `page and headline`, `headline`, `slug` or
+    /// `latest open jump`.
+    pub matched_by: Option<String>,
 }
 
 /// One article as the report shows it.
@@ -44,8 +85,11 @@ pub struct ArticleReport {
     pub column: Option<String>,
     /// Names only.
     pub authors: Vec<String>,
-    /// The byline as printed.
+    /// The byline as printed (several bylines, e.g. a closing one, joined with `; `).
     pub byline: Option<String>,
+    /// The news agency credited (`Associated Press`, `新华社`): not an author.
+    #[serde(default)]
+    pub agency: Option<String>,
     /// The dateline opening the first paragraph.
     pub dateline: Option<String>,
     /// Declared section name.
@@ -60,6 +104,9 @@ pub struct ArticleReport {
     pub captions: Vec<String>,
     /// Sidebar boxes.
     pub sidebars: Vec<SidebarReport>,
+    /// Pull quotes: `> ` lines repeating body text, kept out of the paragraphs.
+    #[serde(default)]
+    pub pull_quotes: Vec<String>,
     /// Subheadings inside the body.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subheads: Vec<String>,
@@ -93,7 +140,8 @@ pub struct ItemReport {
 pub struct Dropped {
     /// 1-based source line.
     pub line: usize,
-    /// Why: `duplicate`, `page marker`, `jump line`, `jump headline`, `outside any article`.
+    /// Why: `duplicate`, `page marker`, `masthead`, `jump line`, `jump headline`, `end mark`,
+    /// `outside any article`, `continuation of an article not in this issue`.
     pub reason: String,
     /// For a duplicate: the line it repeats.
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -130,18 +178,23 @@ impl Report {
     /// The human summary the CLI prints.
     pub fn summary(&self) -> String {
         let mut out = format!(
-            "split `{}` ({}): {} articles, {} dropped lines, {} joins, {} fragments\n",
+            "split `{}` ({}): {} articles, {} dropped lines, {} joins, {} fragments, {} jumps, {} to review\n",
             self.source,
             self.issue,
             self.articles.len(),
             self.dropped.len(),
             self.joined.len(),
-            self.fragments.len()
+            self.fragments.len(),
+            self.jumps.len(),
+            self.review.len()
         );
         for a in &self.articles {
             let section = a.section.as_deref().unwrap_or("-");
             let cut = if a.truncated { " (truncated)" } else { "" };
             let _ = writeln!(out, "  {} [{section}] {}{cut}", a.file, a.title);
+        }
+        for r in &self.review {
+            let _ = writeln!(out, "review: lines {}-{}: {}", r.lines[0], r.lines[1], r.what);
         }
         for w in &self.warnings {
             let _ = writeln!(out, "warning: {w}");

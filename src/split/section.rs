@@ -1,4 +1,5 @@
-//! Choosing an article's section: page marker first, then `[[split.rules]]`, then the default.
+//! Choosing an article's section: page marker first (declared or not), then
+//! `[[split.rules]]`, then the default.
 //!
 //! For: mapping names to declared sections. Not for: reading page markers (see `lex`).
 
@@ -6,32 +7,49 @@ use super::headline::Headline;
 use super::rules::Rules;
 use crate::config::split::SectionRule;
 
-/// The declared section for an article.
+/// What a section choice rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Basis {
+    /// The page marker names a declared section (or an alias of one).
+    Page,
+    /// The page marker names a section `site.toml` does not declare: used as printed.
+    Undeclared,
+    /// A rule's column or keyword in the headline block.
+    Headline,
+    /// The rule with the most keyword hits in the body.
+    Body,
+    /// Nothing decided: the default section.
+    Default,
+}
+
+/// The section for an article, and what the choice rests on.
 ///
-/// 1. The section named by the page marker above it, when it (or its alias) is declared.
+/// 1. The section named by the page marker above it: its alias or declared name when there is
+///    one, else the name as printed (`build` creates undeclared sections).
 /// 2. The first rule matching the headline block (column equal to one of `columns`, or a
 ///    keyword in column, kicker, title or subtitle).
 /// 3. The rule with the most keyword hits in the body (ties: the earlier rule).
-/// 4. The default section. A page-marker section that maps to nothing adds a warning.
+/// 4. The default section.
 pub(crate) fn choose(
     page_section: Option<&str>,
     headline: &Headline,
     body: &str,
     rules: &Rules,
-    warnings: &mut Vec<String>,
-) -> Option<String> {
+) -> (Option<String>, Basis) {
     if let Some(name) = page_section {
-        if let Some(found) = declared(name, rules) {
-            return Some(found);
-        }
-        warnings.push(format!("page section `{name}` is not declared and has no alias"));
+        return match declared(name, rules) {
+            Some(found) => (Some(found), Basis::Page),
+            None => (Some(name.to_owned()), Basis::Undeclared),
+        };
     }
     let all = &rules.config.rules;
-    let by_head = all.iter().find(|r| matches_headline(r, headline));
-    by_head
-        .or_else(|| best_body_match(all, body))
-        .map(|r| r.section.clone())
-        .or_else(|| rules.default_section.clone())
+    if let Some(rule) = all.iter().find(|r| matches_headline(r, headline)) {
+        return (Some(rule.section.clone()), Basis::Headline);
+    }
+    if let Some(rule) = best_body_match(all, body) {
+        return (Some(rule.section.clone()), Basis::Body);
+    }
+    (rules.default_section.clone(), Basis::Default)
 }
 
 fn declared(name: &str, rules: &Rules) -> Option<String> {
@@ -85,15 +103,13 @@ mod tests {
     #[test]
     fn page_marker_then_rules_then_default() {
         let r = rules();
-        let mut w = Vec::new();
         let h = Headline { title: "产业园推介".into(), ..Headline::default() };
-        assert_eq!(choose(Some("要闻"), &h, "", &r, &mut w).as_deref(), Some("时政"));
-        assert_eq!(choose(None, &h, "", &r, &mut w).as_deref(), Some("经济"));
+        let pick = |page: Option<&str>, h: &Headline, body: &str| choose(page, h, body, &r);
+        assert_eq!(pick(Some("要闻"), &h, ""), (Some("时政".into()), Basis::Page));
+        assert_eq!(pick(None, &h, ""), (Some("经济".into()), Basis::Headline));
         let plain = Headline { title: "无关".into(), ..Headline::default() };
-        assert_eq!(choose(None, &plain, "版权 版权 产业", &r, &mut w).as_deref(), Some("文化"));
-        assert_eq!(choose(None, &plain, "", &r, &mut w).as_deref(), Some("时政"));
-        assert!(w.is_empty());
-        assert_eq!(choose(Some("体育"), &plain, "", &r, &mut w).as_deref(), Some("时政"));
-        assert_eq!(w.len(), 1);
+        assert_eq!(pick(None, &plain, "版权 版权 产业"), (Some("文化".into()), Basis::Body));
+        assert_eq!(pick(None, &plain, ""), (Some("时政".into()), Basis::Default));
+        assert_eq!(pick(Some("体育"), &plain, ""), (Some("体育".into()), Basis::Undeclared));
     }
 }

@@ -3,21 +3,21 @@
 //!
 //! For: [`run`] and its options. Not for: any splitting decision (see `split_issue`).
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-use super::{SplitConfig, SplitOutcome, split_issue};
+use super::{SplitConfig, SplitOutcome, masthead_date, split_issue};
+use crate::{fs, text};
 
-/// What the CLI passes for `broadsheet split SOURCE --date YYYY-MM-DD [--out DIR]
+/// What the CLI passes for `broadsheet split SOURCE [--date YYYY-MM-DD] [--out DIR]
 /// [--report FILE] [--force] [--dry-run]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SplitOptions {
     /// The source issue, as given on the command line.
     pub source: PathBuf,
-    /// Issue date, `YYYY-MM-DD`.
-    pub date: String,
+    /// Issue date, `YYYY-MM-DD`; `None` reads it from the masthead.
+    pub date: Option<String>,
     /// Output folder; default `<root>/content/<date>/`.
     pub out: Option<PathBuf>,
     /// Where to write the JSON report, if anywhere.
@@ -38,15 +38,18 @@ pub fn run(
     sections: &[String],
     opts: &SplitOptions,
 ) -> Result<String> {
-    check_date(&opts.date)?;
+    if let Some(date) = &opts.date {
+        check_date(date)?;
+    }
     let text = read_source(&opts.source)?;
+    let date = issue_date(&text, config, opts)?;
     let name = opts
         .source
         .file_name()
         .map_or_else(|| opts.source.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let outcome = split_issue(&text, &name, &opts.date, config, sections)
+    let outcome = split_issue(&text, &name, &date, config, sections)
         .with_context(|| format!("failed to split `{}`", opts.source.display()))?;
-    let out = opts.out.clone().unwrap_or_else(|| root.join("content").join(&opts.date));
+    let out = opts.out.clone().unwrap_or_else(|| root.join("content").join(&date));
     if !opts.force {
         refuse_overwrite(&out, &outcome)?;
     }
@@ -74,26 +77,30 @@ pub(crate) fn check_date(date: &str) -> Result<()> {
         .with_context(|| format!("invalid issue date `{date}`: expected YYYY-MM-DD"))
 }
 
-fn read_source(path: &Path) -> Result<String> {
-    let bytes = fs::read(path)
-        .with_context(|| format!("failed to read source issue `{}`", path.display()))?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(err) => {
-            let offset = err.utf8_error().valid_up_to();
-            let line = err.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-            bail!(
-                "source issue `{}` is not UTF-8: invalid byte at offset {offset} (line {line})",
-                path.display()
-            )
-        }
+/// `--date`, else the date on the masthead, else an error saying what to do.
+fn issue_date(text: &str, config: &SplitConfig, opts: &SplitOptions) -> Result<String> {
+    if let Some(date) = &opts.date {
+        return Ok(date.clone());
     }
+    match masthead_date(text, config)? {
+        Some(date) => Ok(date),
+        None => bail!(
+            "`{}` has no masthead date (such as `2024年5月24日 星期五` or `Thursday, October 2, \
+             2025`): give the issue date with --date YYYY-MM-DD",
+            opts.source.display()
+        ),
+    }
+}
+
+fn read_source(path: &Path) -> Result<String> {
+    let bytes = fs::read(path).context("failed to read the source issue")?;
+    text::decode_utf8(bytes).with_context(|| format!("source issue `{}`", path.display()))
 }
 
 fn refuse_overwrite(out: &Path, outcome: &SplitOutcome) -> Result<()> {
     for f in &outcome.files {
         let path = out.join(&f.file_name);
-        if path.exists() {
+        if fs::exists(&path) {
             bail!("`{}` already exists; use --force to overwrite", path.display());
         }
     }
@@ -101,26 +108,17 @@ fn refuse_overwrite(out: &Path, outcome: &SplitOutcome) -> Result<()> {
 }
 
 fn write_outcome(out: &Path, outcome: &SplitOutcome, report: Option<&Path>) -> Result<()> {
-    fs::create_dir_all(out).with_context(|| format!("failed to create `{}`", out.display()))?;
+    fs::create_dir_all(out)?;
     for f in &outcome.files {
-        write_atomic(&out.join(&f.file_name), f.contents.as_bytes())?;
+        fs::write_atomic(&out.join(&f.file_name), f.contents.as_bytes())?;
     }
     if let Some(path) = report {
         let mut json = serde_json::to_string_pretty(&outcome.report)
             .context("failed to serialize the split report")?;
         json.push('\n');
-        write_atomic(path, json.as_bytes())?;
+        fs::write_atomic(path, json.as_bytes())?;
     }
     Ok(())
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    fs::write(&tmp, bytes).with_context(|| format!("failed to write `{}`", tmp.display()))?;
-    fs::rename(&tmp, path)
-        .with_context(|| format!("failed to move `{}` into place", path.display()))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod html_valid;
 mod serve;
 mod split;
 mod split_props;
+mod split_styles;
 mod support;
 mod tools;
 mod watch;

@@ -39,7 +39,7 @@ fn split_sample() -> (String, SplitOutcome) {
 
 /// Compares `files` (name → contents) with the folder `expected`, failing on missing and
 /// extra files; `UPDATE_EXPECT=1` rewrites the folder instead.
-fn check_golden(expected: &Path, files: &[(String, String)]) {
+pub(crate) fn check_golden(expected: &Path, files: &[(String, String)]) {
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         let _ = fs::remove_dir_all(expected);
         fs::create_dir_all(expected).unwrap();
@@ -64,7 +64,7 @@ fn check_golden(expected: &Path, files: &[(String, String)]) {
     }
 }
 
-fn outcome_files(outcome: &SplitOutcome) -> Vec<(String, String)> {
+pub(crate) fn outcome_files(outcome: &SplitOutcome) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> =
         outcome.files.iter().map(|f| (f.file_name.clone(), f.contents.clone())).collect();
     let mut json = serde_json::to_string_pretty(&outcome.report).unwrap();
@@ -171,7 +171,7 @@ fn content_folder_is_the_split_of_the_sample() {
     let (config, sections) = site_config();
     let opts = SplitOptions {
         source: repo().join(SAMPLE),
-        date: "2024-05-24".into(),
+        date: Some("2024-05-24".into()),
         out: Some(dir.path().join("out")),
         ..SplitOptions::default()
     };
@@ -303,7 +303,7 @@ fn source_text_reaches_the_page_as_text() {
 fn options(dir: &Path, source: PathBuf) -> SplitOptions {
     SplitOptions {
         source,
-        date: "2024-05-24".into(),
+        date: Some("2024-05-24".into()),
         out: Some(dir.join("out")),
         ..SplitOptions::default()
     }
@@ -338,6 +338,22 @@ fn run_refuses_to_overwrite_without_force() {
 }
 
 #[test]
+fn the_masthead_date_makes_date_optional() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo().join("tests/fixtures/split/herald/source.md");
+    let mut opts = options(dir.path(), source);
+    opts.date = None;
+    let summary = run(dir.path(), &SplitConfig::default(), &[], &opts).unwrap();
+    assert!(summary.starts_with("split `source.md` (2025-10-02): 5 articles"), "{summary}");
+    let plain = dir.path().join("plain.md");
+    fs::write(&plain, "## T\n\nText.\n").unwrap();
+    let mut opts = options(dir.path(), plain);
+    opts.date = None;
+    let err = run_err(dir.path(), &opts);
+    assert!(err.contains("no masthead date") && err.contains("--date"), "{err}");
+}
+
+#[test]
 fn dry_run_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(dir.path(), repo().join(SAMPLE));
@@ -360,7 +376,7 @@ fn bad_sources_are_named() {
     let cases = [
         (dir.path().join("missing.md"), "missing.md"),
         (write("empty.md", b"\n  \n"), "is empty"),
-        (write("latin1.md", b"## T\n\nok\n\xff\xfe\n"), "offset 9 (line 4)"),
+        (write("latin1.md", b"## T\n\nok\n\xff\xfe\n"), "line 4: the file is not valid UTF-8"),
         (write("plain.md", b"just some text.\n"), "no article found"),
     ];
     for (path, expected) in cases {
@@ -369,7 +385,7 @@ fn bad_sources_are_named() {
         assert!(err.contains(&name) && err.contains(expected), "{err}");
     }
     let mut opts = options(dir.path(), repo().join(SAMPLE));
-    opts.date = "24/05/2024".into();
+    opts.date = Some("24/05/2024".into());
     assert!(run_err(dir.path(), &opts).contains("invalid issue date `24/05/2024`"));
     assert!(!dir.path().join("out").exists());
 }
