@@ -86,6 +86,11 @@ pub struct Session {
     timings: StageTimings,
     /// What the last build left: signatures, kept model, loaded files, cache segments.
     state: State,
+    /// Whether saving the build cache waits for [`Session::save_pending`] (watch: saved when
+    /// idle, not between an edit and its rebuilt page).
+    defer_saves: bool,
+    /// A write happened whose state is not saved yet.
+    unsaved: bool,
 }
 
 impl Session {
@@ -101,14 +106,24 @@ impl Session {
         let started = Instant::now();
         let state = State::load(&config, &paths, options.cache);
         timings.load = started.elapsed();
-        Ok(Session { config, options: options.clone(), templates, timings, state })
+        Ok(Session {
+            config,
+            options: options.clone(),
+            templates,
+            timings,
+            state,
+            defer_saves: false,
+            unsaved: false,
+        })
     }
 
     /// Reads the config, templates and content again (after a `site.toml` or theme change),
     /// keeping the signatures of what is on disk so the next [`Session::update`] writes only
     /// what differs. On error the session is left as it was.
     pub fn restart(&mut self) -> Result<()> {
+        self.save_pending();
         let mut fresh = Session::start(&self.config.root, &self.options)?;
+        fresh.defer_saves = self.defer_saves;
         fresh.state.signatures = std::mem::take(&mut self.state.signatures);
         *self = fresh;
         Ok(())
@@ -370,6 +385,9 @@ impl Session {
             Next::Changed(_) => Vec::new(),
         };
         gone.extend(self.state.signatures.generated.difference(&generated_paths).cloned());
+        if self.defer_saves && self.options.cache {
+            self.state.invalidate(&self.config);
+        }
         let mut stats = match scope {
             Scope::Whole => {
                 let mut produced: Vec<String> = jobs.iter().map(|j| output_path(&j.url)).collect();
@@ -397,9 +415,11 @@ impl Session {
             }
         };
         self.state.signatures = Signatures { pages, generated: generated_paths, generated_hashes };
-        let stage = Instant::now();
-        self.state.save(&self.config, self.options.cache);
-        log_time(stage, "saved the build cache");
+        if self.defer_saves {
+            self.unsaved = true;
+        } else {
+            self.save_state();
+        }
         Ok(stats)
     }
 
@@ -409,6 +429,25 @@ impl Session {
         let written = self.state.signatures.generated_hashes.get(&file.path);
         written == Some(&file.hash)
             && (scope == Scope::Changes || self.config.output_dir.join(&file.path).is_file())
+    }
+
+    /// From now on, saves of the build cache wait for [`Session::save_pending`]; until then
+    /// the cache on disk is marked unusable before each write, so no build trusts it.
+    pub fn defer_saves(&mut self) {
+        self.defer_saves = true;
+    }
+
+    /// Saves the build cache if a write since the last save left it unsaved.
+    pub fn save_pending(&mut self) {
+        if std::mem::take(&mut self.unsaved) {
+            self.save_state();
+        }
+    }
+
+    fn save_state(&mut self) {
+        let stage = Instant::now();
+        self.state.save(&self.config, self.options.cache);
+        log_time(stage, "saved the build cache");
     }
 
     /// Copies (or removes) static files given relative to a static folder.

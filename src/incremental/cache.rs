@@ -95,13 +95,13 @@ pub(crate) fn load(config: &Config) -> Option<Cache> {
 }
 
 fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = crate::fs::read(path).ok()?;
     rmp_serde::from_slice(&bytes).map_err(|e| log::info!("ignoring `{}`: {e}", path.display())).ok()
 }
 
 fn segment_names(config: &Config) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir(config).join(SEGMENTS)) else { return Vec::new() };
-    entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+    let Ok(files) = crate::fs::walk_files(&dir(config).join(SEGMENTS)) else { return Vec::new() };
+    files.iter().map(|path| path.to_string_lossy().into_owned()).collect()
 }
 
 /// The segment file a content file belongs to: one per folder.
@@ -153,7 +153,14 @@ fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let bytes = rmp_serde::to_vec(value).context("cannot encode the build cache")?;
     let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
     crate::fs::write(&temporary, &bytes)?;
-    std::fs::rename(&temporary, path).with_context(|| format!("cannot write `{}`", path.display()))
+    crate::fs::rename(&temporary, path)
+}
+
+/// Makes the cache unusable without deleting its segments: removes its header, so that no
+/// build trusts signatures the output is about to outgrow (a missing one is fine).
+pub(crate) fn invalidate(config: &Config) -> Result<()> {
+    let header = dir(config).join(STATE);
+    if header.exists() { crate::fs::remove_file(&header) } else { Ok(()) }
 }
 
 /// Removes the cache (for `build --no-cache`); a missing one is fine.

@@ -47,6 +47,18 @@ impl State {
         State { files, signatures: cache.signatures, segments, ..State::default() }
     }
 
+    /// Before the output changes with a save deferred (see `build::Session::defer_saves`):
+    /// the cache on disk no longer describes the output, so it must not be trusted.
+    pub(crate) fn invalidate(&mut self, config: &Config) {
+        if let Err(error) = cache::invalidate(config) {
+            log::warn!("{error:#}; the build cache is removed");
+            self.segments.clear();
+            if let Err(error) = cache::clear(config) {
+                log::warn!("{error:#}: delete `.broadsheet-cache/` before the next build");
+            }
+        }
+    }
+
     /// Saves the state after a successful write, or (without a cache) removes the cache: the
     /// output just changed behind its back and a later cached build must not trust it. The
     /// output is already written, so a cache problem is a warning, not a failed build; a cache

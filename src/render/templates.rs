@@ -119,7 +119,7 @@ impl Templates {
 
     /// First line of template `name` that mentions `needle`.
     fn line_of(&self, name: &str, needle: &str) -> Option<usize> {
-        let text = std::fs::read_to_string(self.sources.get(name)?).ok()?;
+        let text = crate::fs::read_to_string(self.sources.get(name)?).ok()?;
         text.lines().position(|line| line.contains(needle)).map(|i| i + 1)
     }
 }

@@ -60,7 +60,8 @@ impl Watch {
         let canonical = root
             .canonicalize()
             .with_context(|| format!("cannot read the site folder `{}`", root.display()))?;
-        let session = Session::start(&canonical, options)?;
+        let mut session = Session::start(&canonical, options)?;
+        session.defer_saves();
         let layout = Layout::new(&canonical, &session.config);
         let (sender, events) = channel();
         let mut watcher = notify::recommended_watcher(move |event| {
@@ -97,6 +98,8 @@ impl Watch {
             let mut batch = self.next_batch();
             self.adopt_new_folders(&mut batch);
             if batch.is_empty() {
+                // Idle: the build cache is saved now, off the path from an edit to its page.
+                self.session.save_pending();
                 continue;
             }
             let started = Instant::now();
@@ -104,6 +107,7 @@ impl Watch {
                 on_outcome(outcome);
             }
         }
+        self.session.save_pending();
     }
 
     /// Starts watching `templates/` or `static/` when the batch created it, and counts the
