@@ -94,7 +94,6 @@ fn collect_text(events: &[Event<'_>]) -> (String, String) {
     (first.unwrap_or_default(), plain)
 }
 
-
 /// Cuts `text` after the last sentence end within `max_chars` characters; the whole first
 /// sentence when even that is longer; `text` itself when it is short enough.
 pub(crate) fn summarize(text: &str, max_chars: usize) -> String {

@@ -17,7 +17,6 @@ use crate::config::Config;
 use crate::load::{Failure, Loaded, LoadedArticle, SectionIndex};
 use crate::text::slugify;
 
-
 /// An article with its place in the site.
 #[derive(Debug, Clone)]
 pub struct Article {
