@@ -18,7 +18,10 @@ pub mod config;
 pub(crate) mod feeds;
 pub(crate) mod front_matter;
 pub(crate) mod fs;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod init;
+pub mod interrupt;
 pub(crate) mod kept;
 pub mod load;
 pub(crate) mod markdown;

@@ -42,7 +42,7 @@ const LIVE_RELOAD: &str = r#"<script data-broadsheet-live-reload>
 </script>"#;
 
 /// `/news/x` → `/x` when the site's base path is `/news/`; other paths unchanged.
-pub(super) fn strip_base_path(path: &str, base_path: &str) -> String {
+pub(crate) fn strip_base_path(path: &str, base_path: &str) -> String {
     let base = base_path.trim_end_matches('/');
     match path.strip_prefix(base) {
         Some(rest) if !base.is_empty() && (rest.is_empty() || rest.starts_with('/')) => {
@@ -53,7 +53,7 @@ pub(super) fn strip_base_path(path: &str, base_path: &str) -> String {
 }
 
 /// The `since=N` of an event-stream query: the generation its page was served at.
-pub(super) fn since(query: &str) -> Option<u64> {
+pub(crate) fn since(query: &str) -> Option<u64> {
     query.split('&').find_map(|pair| pair.strip_prefix("since="))?.parse().ok()
 }
 

@@ -26,6 +26,7 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use crate::watch::Outcome;
 
 pub use files::{content_type, decode_path, inject};
+pub(crate) use files::{since, strip_base_path};
 
 /// The URL browsers listen on for rebuild events.
 pub const EVENTS_PATH: &str = "/__broadsheet/events";
