@@ -15,7 +15,13 @@ const SITE: &str = "title = \"Fuzz\"\nbase_url = \"https://example.org/news/\"\n
 pub fn split(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let sections = ["要闻".to_owned(), "经济".to_owned()];
-    let _ = crate::split::split_issue(&text, "fuzz.txt", "2024-05-24", &SplitConfig::default(), &sections);
+    let _ = crate::split::split_issue(
+        &text,
+        "fuzz.txt",
+        "2024-05-24",
+        &SplitConfig::default(),
+        &sections,
+    );
 }
 
 /// One article file: front matter, Markdown, then the lol_html passes over the body.
@@ -27,7 +33,8 @@ pub fn article(data: &[u8]) {
     let path = Path::new("/fuzz-site/content/2024-05-24/01-fuzz.md");
     let Ok(parts) = crate::front_matter::split(&text) else { return };
     let _ = crate::load::parse_article(&config, path, &text);
-    let html = format!("<div class=\"article-body\">{}</div>", crate::markdown::to_html(parts.body));
+    let html =
+        format!("<div class=\"article-body\">{}</div>", crate::markdown::to_html(parts.body));
     let options = crate::postprocess::PostOptions {
         base_path: "/news/",
         site_origin: config.origin(),

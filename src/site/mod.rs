@@ -373,6 +373,7 @@ impl Session {
         outputs: Outputs<'_>,
     ) -> Result<WriteStats> {
         let Outputs { jobs, pages, generated, next } = outputs;
+        cache::invalidate(&self.config)?;
         let mut staged: Vec<String> =
             pages.iter().filter(|p| p.staged).map(|p| p.path.clone()).collect();
         for file in &generated {

@@ -4,6 +4,7 @@
 mod build;
 mod errors;
 mod html_valid;
+mod interrupt;
 mod serve;
 mod split;
 mod split_props;
