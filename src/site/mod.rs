@@ -355,7 +355,10 @@ impl Session {
         if self.options.mode == Mode::Check {
             return None;
         }
-        match Staging::new(&self.config.output_dir, &self.static_dirs()) {
+        let mut sources = self.static_dirs();
+        sources.extend([&self.config.content_dir, &self.config.templates_dir].map(PathBuf::clone));
+        sources.push(self.config.root.join("themes"));
+        match Staging::new(&self.config.output_dir, &sources) {
             Ok(staging) => Some(staging),
             Err(error) => {
                 failures.push(Failure { path: self.config.output_dir.clone(), error });

@@ -3,6 +3,7 @@
 
 mod build;
 mod errors;
+mod hostile;
 mod html_valid;
 mod interrupt;
 mod serve;

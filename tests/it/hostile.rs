@@ -1,0 +1,44 @@
+//! Issue #11: hostile or careless input that used to lose files or publish what is outside
+//! the site. Each test failed before its fix.
+
+use crate::support::TempSite;
+
+/// Item 1: an output folder that is, holds or sits inside a source folder is refused, and the
+/// sources are all still there.
+#[test]
+fn an_output_folder_among_the_sources_is_refused_and_nothing_is_deleted() {
+    let site = TempSite::new("basic");
+    let before = crate::support::read_tree(&site.path("content"));
+    for out in ["content", "content/2024-05-24", "themes", "templates", "static/sub"] {
+        let run = site.run(&["build", "--output-dir", &site.path(out).to_string_lossy()]);
+        assert!(!run.success, "--output-dir {out} was accepted");
+        assert!(run.stderr.contains("source folder"), "{out}: {}", run.stderr);
+        assert!(run.stderr.contains("choose a folder outside"), "{}", run.stderr);
+    }
+    assert!(crate::support::read_tree(&site.path("content")) == before, "sources were touched");
+}
+
+/// Item 2 (and 10: `static/.keep`): a symlink in `static/` or a theme's `static/` leading out
+/// of the site is not published (with a warning); placeholders are not published either.
+#[test]
+fn symlinks_leading_out_of_static_folders_are_not_published() {
+    let site = TempSite::new("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret"), "private key").unwrap();
+    site.write("static/inside.txt", "fine");
+    site.write("static/.keep", "");
+    std::os::unix::fs::symlink(outside.path().join("secret"), site.path("static/id_rsa")).unwrap();
+    std::os::unix::fs::symlink(site.path("static/inside.txt"), site.path("static/alias.txt"))
+        .unwrap();
+    let theme_static =
+        std::fs::read_dir(site.path("themes")).unwrap().next().unwrap().unwrap().path();
+    std::fs::create_dir_all(theme_static.join("static")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", theme_static.join("static/passwd")).unwrap();
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(!site.path("public/id_rsa").exists(), "a symlink to a file outside was published");
+    assert!(!site.path("public/passwd").exists(), "a theme symlink to /etc/passwd was published");
+    assert!(!site.path("public/.keep").exists(), "static/.keep was published");
+    assert_eq!(std::fs::read_to_string(site.path("public/alias.txt")).unwrap(), "fine");
+    assert!(run.stderr.contains("is not published: it is a symlink"), "{}", run.stderr);
+}
