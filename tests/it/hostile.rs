@@ -42,3 +42,26 @@ fn symlinks_leading_out_of_static_folders_are_not_published() {
     assert_eq!(std::fs::read_to_string(site.path("public/alias.txt")).unwrap(), "fine");
     assert!(run.stderr.contains("is not published: it is a symlink"), "{}", run.stderr);
 }
+
+/// Item 3: a template that includes itself (directly or through another) is an error naming
+/// the file and line, not a stack overflow (exit 134).
+#[test]
+fn a_self_including_template_is_an_error_not_a_crash() {
+    let site = TempSite::new("basic");
+    site.write("templates/loop.html", "<p>x</p>\n{% include \"loop.html\" %}\n");
+    let run = site.run(&["build"]);
+    assert!(!run.success);
+    assert!(
+        run.stderr.contains(
+            "templates/loop.html:2: template `loop.html` includes itself (loop.html → loop.html)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let site = TempSite::new("basic");
+    site.write("templates/a.html", "{% include \"b.html\" %}");
+    site.write("templates/b.html", "\n{% include \"a.html\" %}");
+    let run = site.run(&["build"]);
+    assert!(run.stderr.contains("(a.html → b.html → a.html)"), "{}", run.stderr);
+    assert!(site.run(&["check"]).stderr.contains("includes itself"));
+}
