@@ -65,3 +65,23 @@ fn a_self_including_template_is_an_error_not_a_crash() {
     assert!(run.stderr.contains("(a.html → b.html → a.html)"), "{}", run.stderr);
     assert!(site.run(&["check"]).stderr.contains("includes itself"));
 }
+
+/// Item 7: permalinks that leave the site (`//:slug/` is protocol-relative, `%2e%2e` reads
+/// as `..`) are refused, naming the `site.toml` key.
+#[test]
+fn permalinks_leaving_the_site_are_refused() {
+    for pattern in ["//:slug/", "/%2e%2e/:slug/", "/../:slug/", "/a//:slug/"] {
+        let site = TempSite::new("basic");
+        let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+        let toml = toml.replacen(
+            "[[sections]]",
+            &format!("[permalinks]\narticle = {pattern:?}\n\n[[sections]]"),
+            1,
+        );
+        site.write("site.toml", toml);
+        let run = site.run(&["build"]);
+        assert!(!run.success, "{pattern} was accepted");
+        assert!(run.stderr.contains("`permalinks.article`"), "{pattern}: {}", run.stderr);
+        assert!(!site.path("public").exists(), "{pattern}: something was written");
+    }
+}
