@@ -59,6 +59,14 @@ impl Templates {
                 files.push((name, path));
             }
         }
+        if !files.iter().any(|(name, _)| name == "article.html") {
+            anyhow::bail!(
+                "the theme has no `article.html` (looked in `{}` and `{}`): every article page \
+                 would be missing; add the template, or pick another `theme` in site.toml",
+                relative(config, &theme_templates),
+                relative(config, &config.templates_dir)
+            );
+        }
         let translations = load_translations(config)?;
         Templates::from_files(config, files, translations)
     }

@@ -85,3 +85,21 @@ fn permalinks_leaving_the_site_are_refused() {
         assert!(!site.path("public").exists(), "{pattern}: something was written");
     }
 }
+
+/// Item 4: a theme without `article.html` is an error, not every article page silently gone.
+#[test]
+fn a_theme_without_an_article_template_is_an_error() {
+    let site = TempSite::new("basic");
+    assert!(site.run(&["build"]).success);
+    for entry in walkdir::WalkDir::new(site.path("themes")) {
+        let path = entry.unwrap().into_path();
+        if path.file_name().is_some_and(|n| n == "article.html") {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    let _ = std::fs::remove_file(site.path("templates/article.html"));
+    let run = site.run(&["build"]);
+    assert!(!run.success, "{}", run.stdout);
+    assert!(run.stderr.contains("the theme has no `article.html`"), "{}", run.stderr);
+    assert!(site.path("public/2024/05/23").is_dir(), "the last good site lost its pages");
+}
