@@ -103,3 +103,36 @@ fn a_theme_without_an_article_template_is_an_error() {
     assert!(run.stderr.contains("the theme has no `article.html`"), "{}", run.stderr);
     assert!(site.path("public/2024/05/23").is_dir(), "the last good site lost its pages");
 }
+
+/// Item 6: an unclosed `<!--` in a body no longer turns the rest of the page (footer,
+/// navigation) into a comment; a warning names the file and line.
+#[test]
+fn an_unclosed_comment_in_a_body_is_shown_as_text_with_a_warning() {
+    let site = TempSite::new("basic");
+    let file = "content/2024-05-23/01-yesterday.md";
+    let text = std::fs::read_to_string(site.path(file)).unwrap();
+    site.write(file, format!("{text}\n<!-- closed -->\n\nLast words <!-- never closed\n"));
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("01-yesterday.md:") && run.stderr.contains("`<!--` is never closed"),
+        "{}",
+        run.stderr
+    );
+    let page = walkdir::WalkDir::new(site.path("public/2024/05/23"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.ends_with("index.html"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .find(|html| html.contains("Last words"))
+        .expect("the article page");
+    assert!(page.contains("Last words &lt;!-- never closed"), "{page}");
+    assert!(page.contains("<!-- closed -->"), "a closed comment must stay a comment");
+    assert!(page.trim_end().ends_with("</html>") && markdown_tail_is_live(&page));
+}
+
+/// The page after the body is markup, not inside a comment.
+fn markdown_tail_is_live(page: &str) -> bool {
+    let last_open = page.rfind("<!--");
+    last_open.is_none_or(|at| page[at..].contains("-->"))
+}
