@@ -68,7 +68,8 @@ mod tests {
     #[test]
     fn seeds_and_findings_pass_their_targets() {
         let fuzz = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-        let targets: [(&str, fn(&[u8])); 3] = [
+        type Target = (&'static str, fn(&[u8]));
+        let targets: [Target; 3] = [
             ("split", super::split),
             ("article", super::article),
             ("serve_path", super::serve_path),
