@@ -9,6 +9,7 @@
 //! bytes are compared with the output anyway. It does not decide what a build produces.
 
 use std::collections::BTreeMap;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -189,7 +190,8 @@ fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
 pub(crate) fn invalidate(config: &Config) -> Result<()> {
     let path = dir(config).join(STATE);
     match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e)
+        // Missing, or no cache folder at all (a file in its place): nothing there to trust.
+        Err(e) if !matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Err(e)
             .with_context(|| format!("cannot invalidate the build cache `{}`", path.display())),
         _ => Ok(()),
     }
