@@ -22,9 +22,12 @@ pub mod config;
 pub(crate) mod content;
 pub(crate) mod feeds;
 pub(crate) mod fs;
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod hash;
 pub(crate) mod incremental;
 pub mod init;
+pub mod interrupt;
 pub mod model;
 pub(crate) mod output;
 pub(crate) mod postprocess;

@@ -119,6 +119,7 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     match run(cli) {
+        _ if broadsheet::interrupt::requested().is_some() => ExitCode::from(130),
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(error) => {
@@ -165,8 +166,18 @@ fn build_options(site: &SiteArgs, output_dir: Option<PathBuf>, mode: Mode) -> Bu
 }
 
 fn build(root: &Path, options: &BuildOptions, timings: bool) -> Result<bool> {
+    broadsheet::interrupt::install()?;
     let mut session = broadsheet::build::Session::start(root, options)?;
     let report = session.rebuild();
+    if let Some(signal) = broadsheet::interrupt::requested() {
+        let left = if report.failures.is_empty() {
+            "the new site had been written in full"
+        } else {
+            "nothing was written; the output folder holds the last good site"
+        };
+        eprintln!("error: interrupted by {signal}: {left}");
+        return Ok(false);
+    }
     // The process ends next: freeing every loaded article, the model and the signatures one
     // by one would only delay the exit (about 12 ms of a 10,000-article cached build).
     std::mem::forget(session);

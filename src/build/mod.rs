@@ -341,7 +341,10 @@ impl Session {
         if self.options.mode == Mode::Check {
             return None;
         }
-        match Staging::new(&self.config.output_dir, &self.static_dirs()) {
+        let mut sources = self.static_dirs();
+        sources.extend([&self.config.content_dir, &self.config.templates_dir].map(PathBuf::clone));
+        sources.push(self.config.root.join("themes"));
+        match Staging::new(&self.config.output_dir, &sources) {
             Ok(staging) => Some(staging),
             Err(error) => {
                 failures.push(Failure { path: self.config.output_dir.clone(), error });
@@ -359,6 +362,10 @@ impl Session {
         outputs: Outputs<'_>,
     ) -> Result<WriteStats> {
         let Outputs { jobs, pages, generated, next } = outputs;
+        // A build killed while pages move in must leave no cache that vouches for them.
+        if self.options.cache {
+            self.state.invalidate(&self.config);
+        }
         let mut staged: Vec<String> =
             pages.iter().filter(|p| p.staged).map(|p| p.path.clone()).collect();
         for file in &generated {
@@ -385,9 +392,6 @@ impl Session {
             Next::Changed(_) => Vec::new(),
         };
         gone.extend(self.state.signatures.generated.difference(&generated_paths).cloned());
-        if self.defer_saves && self.options.cache {
-            self.state.invalidate(&self.config);
-        }
         let mut stats = match scope {
             Scope::Whole => {
                 let mut produced: Vec<String> = jobs.iter().map(|j| output_path(&j.url)).collect();

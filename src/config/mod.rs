@@ -346,6 +346,28 @@ fn validate_permalinks(links: &Permalinks) -> Result<()> {
                 "`permalinks.{key}` = {pattern:?} must contain `{needed}` so every URL is unique"
             );
         }
+        check_segments(key, pattern)?;
+    }
+    Ok(())
+}
+
+/// Refuses patterns whose URLs leave the site: `//x/` is a link to another host, and `.`,
+/// `..` (also as `%2e%2e`), `%`, `\\` or `?`/`#` in a segment are read as something else
+/// by browsers and servers.
+fn check_segments(key: &str, pattern: &str) -> Result<()> {
+    let inner = &pattern[1..pattern.len().saturating_sub(1).max(1)];
+    for segment in inner.split('/') {
+        let bad = segment.is_empty()
+            || segment == "."
+            || segment == ".."
+            || segment.contains(['%', '\\', '?', '#']);
+        if bad && pattern != "/" {
+            bail!(
+                "`permalinks.{key}` = {pattern:?} in site.toml has the segment {segment:?}: use \
+                 plain segments between single `/` (no empty ones, `.`, `..`, `%`, `\\`, `?`, \
+                 `#`), e.g. \"/:year/:month/:day/:slug/\""
+            );
+        }
     }
     Ok(())
 }

@@ -207,6 +207,15 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
     let title = required_title(&meta, &parts)?;
     let title_slug = base_slug(&title, "article");
     let (date, issue) = dates(&meta, &parts, path)?;
+    if let Some(at) = markdown::unclosed_comment(parts.body) {
+        let line = text.len() - parts.body.len() + at;
+        let line = text[..line].lines().count() + 1;
+        log::warn!(
+            "{}:{line}: `<!--` is never closed by `-->` and would hide the rest of the page; it \
+             is shown as text: close it, or write `&lt;!--`",
+            path.display()
+        );
+    }
     let rendered = markdown::text(parts.body);
     let summary = match &meta.summary {
         Some(summary) => summary.trim().to_owned(),

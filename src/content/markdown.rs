@@ -35,10 +35,28 @@ pub(crate) fn text(markdown: &str) -> Text {
 }
 
 /// Renders a Markdown body to an HTML fragment.
+///
+/// An HTML comment left open (`<!--` with no `-->` after it) would hide the rest of the page,
+/// footer and navigation included: from the first such one on, `<!--` is shown as text.
 pub(crate) fn to_html(markdown: &str) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut html, events(markdown).into_iter());
-    html
+    match unclosed_comment(&html) {
+        Some(at) => format!("{}{}", &html[..at], html[at..].replace("<!--", "&lt;!--")),
+        None => html,
+    }
+}
+
+/// The byte offset of the first `<!--` that no `-->` closes.
+pub(crate) fn unclosed_comment(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(start) = text[from..].find("<!--").map(|i| from + i) {
+        match text[start + 4..].find("-->") {
+            Some(end) => from = start + 4 + end + 3,
+            None => return Some(start),
+        }
+    }
+    None
 }
 
 /// Whether `c` is a Han, kana, hangul or CJK punctuation character.

@@ -21,7 +21,7 @@ use crate::content::load::Entry;
 use crate::hash::hash_of;
 
 /// Bumped whenever the cache's layout or the meaning of its contents changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// Folder (under the site root) of the cache, its header file and its folder of segments.
 const DIR: &str = ".broadsheet-cache";
 const STATE: &str = "state.msgpack";
@@ -94,9 +94,16 @@ pub(crate) fn load(config: &Config) -> Option<Cache> {
     Some(cache)
 }
 
+/// Reads a cache file: its first 8 bytes are the hash of the rest, so a truncated or
+/// corrupted file is detected and ignored instead of trusted, even when it still decodes.
 fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
     let bytes = crate::fs::read(path).ok()?;
-    rmp_serde::from_slice(&bytes).map_err(|e| log::info!("ignoring `{}`: {e}", path.display())).ok()
+    let (sum, bytes) = bytes.split_at_checked(8)?;
+    if sum != hash_of(bytes).to_le_bytes() {
+        log::warn!("ignoring the corrupted build cache file `{}`", path.display());
+        return None;
+    }
+    rmp_serde::from_slice(bytes).map_err(|e| log::info!("ignoring `{}`: {e}", path.display())).ok()
 }
 
 fn segment_names(config: &Config) -> Vec<String> {
@@ -150,7 +157,9 @@ pub(crate) fn save(
 fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     // Structs as arrays, not maps: field names are not repeated for every article, which
     // makes a segment smaller and much faster to read (the format version guards the layout).
-    let bytes = rmp_serde::to_vec(value).context("cannot encode the build cache")?;
+    let payload = rmp_serde::to_vec(value).context("cannot encode the build cache")?;
+    let mut bytes = hash_of(payload.as_slice()).to_le_bytes().to_vec();
+    bytes.extend_from_slice(&payload);
     let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
     crate::fs::write(&temporary, &bytes)?;
     crate::fs::rename(&temporary, path)

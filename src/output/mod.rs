@@ -53,9 +53,19 @@ fn check_out_dir(out_dir: &Path, static_dirs: &[PathBuf], home: Option<&Path>) -
              (it has `site.toml` or `content/`)"
         );
     }
+    // Cleaning up deletes what this build did not produce: a source folder inside the output,
+    // or an output inside a source folder, would lose sources.
     if let Some(dir) = static_dirs.iter().find(|dir| resolve(dir).starts_with(&resolved)) {
         bail!(
-            "refusing to use `{shown}` as the output folder: it holds the static folder `{}`",
+            "refusing to use `{shown}` as the output folder: it holds the source folder `{}`; \
+             choose a folder outside the site's sources (the default is `public/`)",
+            dir.display()
+        );
+    }
+    if let Some(dir) = static_dirs.iter().find(|dir| resolved.starts_with(resolve(dir))) {
+        bail!(
+            "refusing to use `{shown}` as the output folder: it is inside the source folder \
+             `{}`; choose a folder outside the site's sources (the default is `public/`)",
             dir.display()
         );
     }
@@ -89,8 +99,9 @@ fn plan_static(static_dirs: &[PathBuf], pages: &BTreeSet<PathBuf>) -> Result<Sta
             continue;
         }
         for relative in fs::walk_files(dir)? {
-            let source = dir.join(&relative);
-            plan.insert(relative, source);
+            if publishable(dir, &relative) {
+                plan.insert(relative.clone(), dir.join(relative));
+            }
         }
     }
     plan.retain(|relative, source| {
@@ -104,6 +115,31 @@ fn plan_static(static_dirs: &[PathBuf], pages: &BTreeSet<PathBuf>) -> Result<Sta
         !clash
     });
     Ok(plan)
+}
+
+/// Whether the static file `dir/relative` may be published: not a placeholder (`.keep`,
+/// `.gitkeep`), and not a symlink leading out of its static folder (`x -> /etc/passwd` would
+/// be deployed with the site). A skipped symlink is warned about.
+pub(crate) fn publishable(dir: &Path, relative: &Path) -> bool {
+    if relative.file_name().is_some_and(|name| name == ".keep" || name == ".gitkeep") {
+        return false;
+    }
+    let source = dir.join(relative);
+    let inside = match (source.canonicalize(), dir.canonicalize()) {
+        (Ok(target), Ok(dir)) => target.starts_with(dir),
+        _ => false,
+    };
+    if !inside {
+        let target = std::fs::read_link(&source).map(|t| t.display().to_string());
+        log::warn!(
+            "static file `{}` is not published: it is a symlink to `{}`, outside `{}`; copy the \
+             file into the folder if it belongs to the site",
+            source.display(),
+            target.unwrap_or_else(|_| "nothing".to_owned()),
+            dir.display()
+        );
+    }
+    inside
 }
 
 /// Copies the winning static files whose bytes changed, in parallel; returns how many.
@@ -319,7 +355,9 @@ mod tests {
         assert!(refuse(&root.join("a"), &[]).contains("site root"));
         fs::create_dir_all(&root.join("b/content")).unwrap();
         assert!(refuse(&root.join("b"), &[]).contains("site root"));
-        assert!(refuse(&root.join("c"), &[root.join("c/static")]).contains("static folder"));
+        assert!(
+            refuse(&root.join("c"), &[root.join("c/static")]).contains("holds the source folder")
+        );
         check_out_dir(&root.join("public"), &[root.join("static")], Some(root)).unwrap();
     }
 

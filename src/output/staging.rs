@@ -37,6 +37,7 @@ impl Staging {
     /// Stages `bytes` for `path` unless the output folder already holds exactly them.
     /// Returns whether it staged. Safe to call from many threads at once.
     pub(crate) fn stage(&self, path: &str, bytes: &[u8]) -> Result<bool> {
+        crate::interrupt::check()?;
         let relative = checked_path(path)?;
         if fs::file_holds(&self.out_dir.join(&relative), bytes)? {
             return Ok(false);
@@ -54,6 +55,7 @@ impl Staging {
         static_dirs: &[PathBuf],
         removal: Removal<'_>,
     ) -> Result<WriteStats> {
+        crate::interrupt::check()?;
         let pages = unique_paths(produced)?;
         let statics = plan_static(static_dirs, &pages)?;
         let fresh = fs::is_missing_or_empty_dir(&self.out_dir)?;
@@ -85,6 +87,7 @@ impl Staging {
         staged: &[String],
         removed: &[String],
     ) -> Result<WriteStats> {
+        crate::interrupt::check()?;
         for path in staged {
             fs::rename(&self.dir.join(path), &self.out_dir.join(path))?;
         }

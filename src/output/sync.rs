@@ -63,7 +63,11 @@ pub(crate) fn sync_static(
     relative: &Path,
     stats: &mut WriteStats,
 ) -> Result<()> {
-    let source = static_dirs.iter().rev().map(|dir| dir.join(relative)).find(|p| p.is_file());
+    let source = static_dirs
+        .iter()
+        .rev()
+        .find(|dir| dir.join(relative).is_file() && super::publishable(dir, relative))
+        .map(|dir| dir.join(relative));
     let target = relative.to_string_lossy().replace('\\', "/");
     match source {
         Some(source) => {

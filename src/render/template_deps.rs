@@ -51,7 +51,7 @@ fn closure_hash(
 
 /// Template names in `{% extends/include/import "…" %}` tags; `None` when a tag names its
 /// template through an expression (or a list), which cannot be followed statically.
-fn referenced_templates(text: &str) -> Option<Vec<String>> {
+pub(crate) fn referenced_templates(text: &str) -> Option<Vec<String>> {
     let mut names = Vec::new();
     for tag in text.split("{%").skip(1) {
         let body = tag.split("%}").next().unwrap_or("");

@@ -60,6 +60,14 @@ impl Templates {
                 files.push((name, path));
             }
         }
+        if !files.iter().any(|(name, _)| name == "article.html") {
+            anyhow::bail!(
+                "the theme has no `article.html` (looked in `{}` and `{}`): every article page \
+                 would be missing; add the template, or pick another `theme` in site.toml",
+                relative(config, &theme_templates),
+                relative(config, &config.templates_dir)
+            );
+        }
         let translations = load_translations(config)?;
         Templates::from_files(config, files, translations)
     }
@@ -76,6 +84,7 @@ impl Templates {
             sources.insert(name.clone(), path);
             raw.push((name, text));
         }
+        check_cycles(config, &sources, &raw)?;
         let mut tera = Tera::default();
         tera.add_raw_templates(raw.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|error| explain_syntax_error(config, &sources, error))?;
@@ -122,6 +131,65 @@ impl Templates {
         let text = crate::fs::read_to_string(self.sources.get(name)?).ok()?;
         text.lines().position(|line| line.contains(needle)).map(|i| i + 1)
     }
+}
+
+/// Refuses a template that reaches itself through `include`, `extends` or `import` with a
+/// literal name: Tera would recurse until the stack overflows, in `build`, `watch` and `serve`.
+fn check_cycles(
+    config: &Config,
+    sources: &HashMap<String, PathBuf>,
+    raw: &[(String, String)],
+) -> Result<()> {
+    let edges: HashMap<&str, Vec<String>> = raw
+        .iter()
+        .filter_map(|(name, text)| {
+            Some((name.as_str(), super::template_deps::referenced_templates(text)?))
+        })
+        .collect();
+    for (name, _) in raw {
+        if let Some(chain) = cycle_from(name, &edges) {
+            let file = sources.get(name).map_or_else(|| name.clone(), |p| relative(config, p));
+            let next = chain.get(1).map_or(name.as_str(), String::as_str);
+            let text = raw.iter().find(|(n, _)| n == name).map_or("", |(_, t)| t.as_str());
+            let line =
+                text.lines().position(|l| l.contains(&format!("\"{next}\""))).map_or(1, |i| i + 1);
+            anyhow::bail!(
+                "{file}:{line}: template `{name}` includes itself ({}), which would never end; \
+                 remove or rename one of these includes",
+                chain.join(" → ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A path `start → … → start` through `edges`, if there is one (breadth first, no recursion).
+fn cycle_from(start: &str, edges: &HashMap<&str, Vec<String>>) -> Option<Vec<String>> {
+    let mut parent: HashMap<&str, &str> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(node) = queue.pop_front() {
+        for next in edges.get(node).into_iter().flatten() {
+            if next == start {
+                let mut chain = vec![start.to_owned()];
+                let mut at = node;
+                while at != start {
+                    chain.push(at.to_owned());
+                    at = parent.get(at).copied().unwrap_or(start);
+                }
+                chain[1..].reverse();
+                chain.push(start.to_owned());
+                return Some(chain);
+            }
+            if let Some((key, _)) = edges.get_key_value(next.as_str())
+                && !parent.contains_key(key)
+                && *key != start
+            {
+                parent.insert(key, node);
+                queue.push_back(key);
+            }
+        }
+    }
+    None
 }
 
 fn template_files(dir: &Path) -> Result<Vec<PathBuf>> {

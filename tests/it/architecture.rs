@@ -17,6 +17,7 @@ use crate::support::repo_root;
 /// ones. A new module must be added here, in its place, before the test passes.
 const LAYERS: &[(&str, u32)] = &[
     ("fs", 1),
+    ("interrupt", 1),
     ("text", 2),
     ("hash", 2),
     ("config", 3),
@@ -32,6 +33,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("watch", 11),
     ("serve", 12),
     ("init", 12),
+    ("fuzzing", 13),
     ("lib", 13),
 ];
 

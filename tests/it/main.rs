@@ -4,7 +4,9 @@
 mod architecture;
 mod build;
 mod errors;
+mod hostile;
 mod html_valid;
+mod interrupt;
 mod serve;
 mod split;
 mod split_props;

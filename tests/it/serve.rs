@@ -9,6 +9,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use broadsheet::serve::Server;
+use broadsheet::watch::Outcome;
 use serde_json::Value;
 
 use crate::tools::{free_port, node_with_playwright, require_tool, wait_until};
@@ -18,7 +19,8 @@ use crate::watch::fixture_copy;
 fn get(port: u16, target: &str) -> (String, String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    write!(stream, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
     let response = String::from_utf8_lossy(&response).into_owned();
@@ -44,7 +46,7 @@ fn serve_answers_files_with_types_404_page_and_refuses_escapes() {
 
     let (status, headers, body) = get(port, "/a/");
     assert_eq!(status, "HTTP/1.1 200 OK");
-    assert!(headers.contains("Content-Type: text/html; charset=utf-8"), "{headers}");
+    assert_eq!(header(&headers, "content-type"), Some("text/html; charset=utf-8"), "{headers}");
     assert!(body.contains("<p>A</p><script data-broadsheet-live-reload>"), "{body}");
     let on_disk = std::fs::read_to_string(out.join("a/index.html")).unwrap();
     assert!(!on_disk.contains("script"), "the script must only be in served pages");
@@ -54,7 +56,8 @@ fn serve_answers_files_with_types_404_page_and_refuses_escapes() {
         ("/app.wasm", "application/wasm"),
         ("/style.css", "text/css"),
     ] {
-        assert!(get(port, name).1.contains(&format!("Content-Type: {kind}")), "{name}");
+        let (_, headers, _) = get(port, name);
+        assert!(header(&headers, "content-type").is_some_and(|t| t.starts_with(kind)), "{name}");
     }
     assert_eq!(get(port, "/a").0, "HTTP/1.1 301 Moved Permanently");
     let (status, _, body) = get(port, "/nope/");
@@ -64,6 +67,160 @@ fn serve_answers_files_with_types_404_page_and_refuses_escapes() {
     {
         assert_eq!(get(port, target).0, "HTTP/1.1 403 Forbidden", "{target}");
     }
+}
+
+/// Sends raw bytes on one connection and reads until `answers` responses have ended
+/// (each counted by its status line) or the server closes; returns everything read.
+fn exchange(port: u16, raw: &str, answers: usize) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(raw.as_bytes()).unwrap();
+    let mut seen = Vec::new();
+    let mut buffer = [0; 4096];
+    while String::from_utf8_lossy(&seen).matches("HTTP/1.1 ").count() < answers
+        || !complete(&String::from_utf8_lossy(&seen))
+    {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => seen.extend_from_slice(&buffer[..n]),
+        }
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+/// True when the last response read has its whole body (by its `content-length`).
+fn complete(text: &str) -> bool {
+    let Some(last) = text.rfind("HTTP/1.1 ") else { return false };
+    let Some((head, body)) = text[last..].split_once("\r\n\r\n") else { return false };
+    let length = head
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_owned))
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    length.is_none_or(|n| body.len() >= n)
+}
+
+/// The value of header `name` (any case) in a raw head.
+fn header<'a>(headers: &'a str, name: &str) -> Option<&'a str> {
+    headers.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then_some(value.trim())
+    })
+}
+
+/// A served folder with one page and one stylesheet.
+fn small_site() -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a")).unwrap();
+    std::fs::write(dir.path().join("a/index.html"), "<body>A</body>").unwrap();
+    std::fs::write(dir.path().join("style.css"), "body { color: red }").unwrap();
+    let server = Server::start(dir.path(), "127.0.0.1", 0).unwrap();
+    (dir, server)
+}
+
+/// Issue #11, item 8: two pipelined requests on one connection get two answers, in order.
+#[test]
+fn serve_answers_pipelined_requests_on_one_connection() {
+    let (_dir, server) = small_site();
+    let two = "GET /style.css HTTP/1.1\r\nHost: x\r\n\r\nGET /a/ HTTP/1.1\r\nHost: x\r\n\r\n";
+    let text = exchange(server.port(), two, 2);
+    assert_eq!(text.matches("HTTP/1.1 200 OK").count(), 2, "{text}");
+    let (css, page) = (text.find("color: red").unwrap(), text.find("<body>A").unwrap());
+    assert!(css < page, "answers out of order: {text}");
+}
+
+/// Keep-alive: a second request on the same connection after the first answer is read.
+#[test]
+fn serve_keeps_the_connection_alive() {
+    let (_dir, server) = small_site();
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    for _ in 0..2 {
+        stream.write_all(b"GET /style.css HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut seen = Vec::new();
+        let mut buffer = [0; 4096];
+        while !String::from_utf8_lossy(&seen).contains("color: red") {
+            let n = stream.read(&mut buffer).unwrap();
+            assert!(n > 0, "the server closed the connection after one answer");
+            seen.extend_from_slice(&buffer[..n]);
+        }
+    }
+}
+
+/// HEAD, ranges and conditional requests on files; HTML pages are never cached nor cut,
+/// because the script injected into them changes with every rebuild.
+#[test]
+fn serve_answers_head_ranges_and_conditional_requests() {
+    let (_dir, server) = small_site();
+    let port = server.port();
+    let head = exchange(port, "HEAD /style.css HTTP/1.1\r\nHost: x\r\n\r\n", 1);
+    assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
+    assert_eq!(header(&head, "content-length"), Some("19"), "{head}");
+    assert!(!head.contains("color: red"), "HEAD sent a body: {head}");
+
+    let range =
+        "GET /style.css HTTP/1.1\r\nHost: x\r\nRange: bytes=0-3\r\nConnection: close\r\n\r\n";
+    let range = exchange(port, range, 1);
+    assert!(range.starts_with("HTTP/1.1 206 Partial Content"), "{range}");
+    assert!(range.ends_with("\r\n\r\nbody"), "{range}");
+
+    let (_, headers, _) = get(port, "/style.css");
+    let modified = header(&headers, "last-modified").expect("no Last-Modified on a file");
+    let again = format!(
+        "GET /style.css HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: {modified}\r\nConnection: close\r\n\r\n"
+    );
+    assert!(exchange(port, &again, 1).starts_with("HTTP/1.1 304 Not Modified"));
+
+    let page = format!(
+        "GET /a/ HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: {modified}\r\nRange: bytes=0-3\r\nConnection: close\r\n\r\n"
+    );
+    let page = exchange(port, &page, 1);
+    assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
+    assert!(page.contains("data-broadsheet-live-reload"), "{page}");
+    assert_eq!(header(&page, "cache-control"), Some("no-store"), "{page}");
+}
+
+/// Reads an event stream until `wanted` appears (every read has a deadline).
+fn events_until(stream: &mut TcpStream, wanted: &str) -> String {
+    let mut seen = Vec::new();
+    let mut buffer = [0; 4096];
+    while !String::from_utf8_lossy(&seen).contains(wanted) {
+        match stream.read(&mut buffer) {
+            Ok(n) if n > 0 => seen.extend_from_slice(&buffer[..n]),
+            _ => {
+                panic!("no {wanted:?} on the event stream; saw {}", String::from_utf8_lossy(&seen))
+            }
+        }
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+/// The event stream without a browser: a page served before a rebuild it missed reloads at
+/// once; a failed build sends its message, and a browser connecting meanwhile gets it too.
+#[test]
+fn serve_event_stream_sends_reload_and_build_errors() {
+    let (_dir, server) = small_site();
+    let page = get(server.port(), "/a/").2;
+    assert!(page.contains("/__broadsheet/events?since=0"), "{page}");
+    server.notify(&Outcome::Rebuilt { line: "rebuilt".into(), report: Box::default() });
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(b"GET /__broadsheet/events?since=0 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let text = events_until(&mut stream, "event: reload");
+    assert!(header(&text, "content-type").is_some_and(|t| t.starts_with("text/event-stream")));
+
+    let errors = vec!["content/a.md:2: bad <title>".to_owned()];
+    server.notify(&Outcome::Failed { line: "1 article changed".into(), errors });
+    let text = events_until(&mut stream, "event: build-error");
+    assert!(
+        text.contains(
+            r#"data: "build failed after 1 article changed\n\ncontent/a.md:2: bad <title>""#
+        ),
+        "{text}"
+    );
+    let mut late = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    late.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    late.write_all(b"GET /__broadsheet/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    events_until(&mut late, "content/a.md:2");
 }
 
 #[test]
