@@ -70,6 +70,18 @@ pub fn load_config(root: &Path, options: &BuildOptions) -> Result<Config> {
     Ok(config)
 }
 
+/// Every folder the output folder must neither be in nor hold: static, content, templates,
+/// themes.
+fn source_dirs(config: &Config) -> Vec<PathBuf> {
+    vec![
+        config.theme_dir.join("static"),
+        config.static_dir.clone(),
+        config.content_dir.clone(),
+        config.templates_dir.clone(),
+        config.root.join("themes"),
+    ]
+}
+
 /// Builds the site at `root` once.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     let mut session = Session::start(root, options)?;
@@ -103,7 +115,9 @@ impl Session {
     pub fn start(root: &Path, options: &BuildOptions) -> Result<Session> {
         let config = load_config(root, options)?;
         let lock = match options.mode {
-            Mode::Build => Some(Arc::new(OutputLock::take(&config.output_dir)?)),
+            Mode::Build => {
+                Some(Arc::new(OutputLock::take(&config.output_dir, &source_dirs(&config))?))
+            }
             Mode::Check => None,
         };
         Session::load(config, options, lock)
@@ -363,10 +377,7 @@ impl Session {
         if self.options.mode == Mode::Check {
             return None;
         }
-        let mut sources = self.static_dirs();
-        sources.extend([&self.config.content_dir, &self.config.templates_dir].map(PathBuf::clone));
-        sources.push(self.config.root.join("themes"));
-        match Staging::new(&self.config.output_dir, &sources) {
+        match Staging::new(&self.config.output_dir, &source_dirs(&self.config)) {
             Ok(staging) => Some(staging),
             Err(error) => {
                 failures.push(Failure { path: self.config.output_dir.clone(), error });

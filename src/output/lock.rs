@@ -20,8 +20,12 @@ pub(crate) struct OutputLock {
 }
 
 impl OutputLock {
-    /// Takes the lock of `out_dir`, or says who holds it and what to do.
-    pub(crate) fn take(out_dir: &Path) -> Result<OutputLock> {
+    /// Takes the lock of `out_dir`, or says who holds it and what to do. An output folder
+    /// that is refused (see `check_out_dir`; `sources` are the site's source folders) gets
+    /// no lock file beside it.
+    pub(crate) fn take(out_dir: &Path, sources: &[PathBuf]) -> Result<OutputLock> {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        super::check_out_dir(out_dir, sources, home.as_deref())?;
         let path = lock_path(out_dir)?;
         let Some(mut file) = fs::try_lock(&path)? else {
             return Err(held_error(&path, out_dir));
@@ -76,14 +80,14 @@ mod tests {
     fn a_second_lock_on_one_folder_names_the_holder_and_a_dropped_one_frees_it() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let held = OutputLock::take(&out).unwrap();
-        let error = OutputLock::take(&out).unwrap_err().to_string();
+        let held = OutputLock::take(&out, &[]).unwrap();
+        let error = OutputLock::take(&out, &[]).unwrap_err().to_string();
         let lock = tmp.path().join(".public.lock");
         assert!(error.contains(&format!("`{}` is locked", lock.display())), "{error}");
         assert!(error.contains(&format!("(pid {})", std::process::id())), "{error}");
         assert!(error.contains("or wait for it"), "{error}");
         drop(held);
         assert!(lock.exists(), "the file stays; only the OS lock counted");
-        OutputLock::take(&out).unwrap();
+        OutputLock::take(&out, &[]).unwrap();
     }
 }
