@@ -202,6 +202,37 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("failed to move `{}` into place", path.display()))
 }
 
+/// Opens (creating it if missing, never truncating) the file at `path` and takes an exclusive
+/// advisory lock on it without waiting: `Ok(None)` when another open file holds the lock. The
+/// lock lasts while the returned file is open; the OS drops it when the process ends, however
+/// it ends, so a file left behind never counts as locked.
+pub(crate) fn try_lock(path: &Path) -> Result<Option<std::fs::File>> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| format!("failed to open the lock file `{}`", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(err)) => {
+            Err(err).with_context(|| format!("failed to lock `{}`", path.display()))
+        }
+    }
+}
+
+/// Replaces the whole contents of the open `file` (at `path`, for the message) with `bytes`.
+pub(crate) fn rewrite_open(file: &mut std::fs::File, path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::{Seek as _, Write as _};
+    file.set_len(0)
+        .and_then(|()| file.rewind())
+        .and_then(|()| file.write_all(bytes))
+        .and_then(|()| file.flush())
+        .with_context(|| format!("failed to write `{}`", path.display()))
+}
+
 /// Whether something (file, directory or symlink) exists at `path`.
 pub(crate) fn exists(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok()

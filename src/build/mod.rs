@@ -20,7 +20,7 @@ use crate::incremental::kept::{Model, Signed};
 use crate::incremental::{Signatures, State};
 use crate::model::Site;
 use crate::model::urls::output_path;
-use crate::output::{self, Removal, Staging, WriteStats};
+use crate::output::{self, OutputLock, Removal, Staging, WriteStats};
 use crate::render::{self, Job, Templates};
 
 mod pages;
@@ -70,6 +70,18 @@ pub fn load_config(root: &Path, options: &BuildOptions) -> Result<Config> {
     Ok(config)
 }
 
+/// Every folder the output folder must neither be in nor hold: static, content, templates,
+/// themes.
+fn source_dirs(config: &Config) -> Vec<PathBuf> {
+    vec![
+        config.theme_dir.join("static"),
+        config.static_dir.clone(),
+        config.content_dir.clone(),
+        config.templates_dir.clone(),
+        config.root.join("themes"),
+    ]
+}
+
 /// Builds the site at `root` once.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
     let mut session = Session::start(root, options)?;
@@ -91,12 +103,32 @@ pub struct Session {
     defer_saves: bool,
     /// A write happened whose state is not saved yet.
     unsaved: bool,
+    /// Held for the session's whole life in build mode: no other process writes the output
+    /// folder meanwhile. Shared with the session a [`Session::restart`] makes.
+    lock: Option<Arc<OutputLock>>,
 }
 
 impl Session {
     /// Reads the config, templates and every content file.
+    /// In build mode it first takes the output folder's lock, failing at once if another
+    /// process holds it.
     pub fn start(root: &Path, options: &BuildOptions) -> Result<Session> {
         let config = load_config(root, options)?;
+        let lock = match options.mode {
+            Mode::Build => {
+                Some(Arc::new(OutputLock::take(&config.output_dir, &source_dirs(&config))?))
+            }
+            Mode::Check => None,
+        };
+        Session::load(config, options, lock)
+    }
+
+    /// Loads templates and content for `config`, holding `lock`.
+    fn load(
+        config: Config,
+        options: &BuildOptions,
+        lock: Option<Arc<OutputLock>>,
+    ) -> Result<Session> {
         let started = Instant::now();
         let templates = Templates::load(&config)?;
         let mut timings = StageTimings { templates: started.elapsed(), ..StageTimings::default() };
@@ -114,6 +146,7 @@ impl Session {
             state,
             defer_saves: false,
             unsaved: false,
+            lock,
         })
     }
 
@@ -122,7 +155,10 @@ impl Session {
     /// what differs. On error the session is left as it was.
     pub fn restart(&mut self) -> Result<()> {
         self.save_pending();
-        let mut fresh = Session::start(&self.config.root, &self.options)?;
+        // The output folder comes from the command line, not `site.toml`: the lock held still
+        // guards it (taking it again would fail, as a second open file of this process).
+        let config = load_config(&self.config.root, &self.options)?;
+        let mut fresh = Session::load(config, &self.options, self.lock.clone())?;
         fresh.defer_saves = self.defer_saves;
         fresh.state.signatures = std::mem::take(&mut self.state.signatures);
         *self = fresh;
@@ -341,10 +377,7 @@ impl Session {
         if self.options.mode == Mode::Check {
             return None;
         }
-        let mut sources = self.static_dirs();
-        sources.extend([&self.config.content_dir, &self.config.templates_dir].map(PathBuf::clone));
-        sources.push(self.config.root.join("themes"));
-        match Staging::new(&self.config.output_dir, &sources) {
+        match Staging::new(&self.config.output_dir, &source_dirs(&self.config)) {
             Ok(staging) => Some(staging),
             Err(error) => {
                 failures.push(Failure { path: self.config.output_dir.clone(), error });

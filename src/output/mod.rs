@@ -28,9 +28,11 @@ pub struct WriteStats {
     pub static_copied: usize,
 }
 
+mod lock;
 mod staging;
 mod sync;
 
+pub(crate) use lock::OutputLock;
 pub(crate) use staging::{Removal, Staging};
 pub(crate) use sync::sync_static;
 

@@ -7,6 +7,7 @@ mod errors;
 mod hostile;
 mod html_valid;
 mod interrupt;
+mod lock;
 mod serve;
 mod split;
 mod split_props;

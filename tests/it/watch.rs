@@ -247,13 +247,13 @@ fn break_and_fix(session: &mut Session, site: &Path, out: &Path, rng: &mut Rng, 
 }
 
 /// `broadsheet watch` running on a site; killed on drop.
-struct Watcher {
+pub(crate) struct Watcher {
     child: Child,
     lines: Receiver<String>,
 }
 
 impl Watcher {
-    fn start(site: &Path, out: &Path) -> Watcher {
+    pub(crate) fn start(site: &Path, out: &Path) -> Watcher {
         let mut child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
             .args(["watch", "--root"])
             .arg(site)
@@ -278,8 +278,13 @@ impl Watcher {
         Watcher { child, lines }
     }
 
+    /// The watcher's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits (up to 30 s) for an output line containing `needle`; returns the lines seen.
-    fn wait_for_line(&self, needle: &str) -> Vec<String> {
+    pub(crate) fn wait_for_line(&self, needle: &str) -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut seen = Vec::new();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
