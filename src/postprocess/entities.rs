@@ -1,5 +1,5 @@
 //! The few character references that matter for heading ids and link paths, decoded; shared
-//! by [`super::headings`] and [`super::urls`].
+//! by the `headings` and `urls` passes.
 //!
 //! What this is not: a full HTML entity decoder; unknown named references become a space.
 
