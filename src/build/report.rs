@@ -46,6 +46,8 @@ pub struct StageTimings {
     pub model: Duration,
     /// Loading templates.
     pub templates: Duration,
+    /// Listing the static folders (once per build).
+    pub statics: Duration,
     /// Rendering, post-processing, link checking and staging every page, in parallel (wall
     /// time).
     pub render: Duration,

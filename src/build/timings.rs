@@ -16,6 +16,7 @@ pub fn format(report: &Report) -> String {
         ("load + parse + markdown", t.load),
         ("model + page plan", t.model),
         ("load templates", t.templates),
+        ("list static files", t.statics),
         ("render + post + stage", t.render),
         ("feeds, sitemap, search", t.feeds),
         ("write output", t.write),

@@ -39,6 +39,59 @@ pub(crate) use sync::sync_static;
 /// Static files that win, by path relative to the output folder, with their source.
 type StaticPlan = BTreeMap<PathBuf, PathBuf>;
 
+/// The static files of a build, listed once: for each path relative to the output folder, the
+/// source that wins (later folders over earlier ones: site over theme). Placeholders and
+/// symlinks leading out of their folder are left out, so links to them count as broken.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct StaticFiles {
+    files: StaticPlan,
+}
+
+impl StaticFiles {
+    /// Walks each folder of `static_dirs` (missing ones are skipped) once.
+    pub(crate) fn list(static_dirs: &[PathBuf]) -> Result<StaticFiles> {
+        let mut files = StaticPlan::new();
+        for dir in static_dirs {
+            if !dir.is_dir() {
+                log::debug!("no static folder at `{}`", dir.display());
+                continue;
+            }
+            for relative in fs::walk_files(dir)? {
+                if publishable(dir, &relative) {
+                    files.insert(relative.clone(), dir.join(relative));
+                }
+            }
+        }
+        Ok(StaticFiles { files })
+    }
+
+    /// Each file's path in the output folder, `/`-separated.
+    pub(crate) fn output_paths(&self) -> impl Iterator<Item = String> + '_ {
+        self.files.keys().map(|relative| {
+            let parts: Vec<_> =
+                relative.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+            parts.join("/")
+        })
+    }
+
+    /// The files to copy when `pages` are generated: a generated file wins over a static one
+    /// of the same path (with a warning).
+    fn without(&self, pages: &BTreeSet<PathBuf>) -> StaticPlan {
+        let mut plan = self.files.clone();
+        plan.retain(|relative, source| {
+            let clash = pages.contains(relative);
+            if clash {
+                log::warn!(
+                    "static file `{}` is ignored: a generated page has the same path",
+                    source.display()
+                );
+            }
+            !clash
+        });
+        plan
+    }
+}
+
 /// Refuses output folders where cleaning up would destroy something that is not output.
 fn check_out_dir(out_dir: &Path, static_dirs: &[PathBuf], home: Option<&Path>) -> Result<()> {
     let shown = out_dir.display();
@@ -89,34 +142,6 @@ fn checked_path(path: &str) -> Result<PathBuf> {
         bail!("invalid output path `{path}`: it must be relative, without `.` or `..`");
     }
     Ok(relative.to_path_buf())
-}
-
-/// Picks, for every relative path, the static file from the last folder that has it, and drops
-/// the ones a generated file replaces (with a warning).
-fn plan_static(static_dirs: &[PathBuf], pages: &BTreeSet<PathBuf>) -> Result<StaticPlan> {
-    let mut plan = StaticPlan::new();
-    for dir in static_dirs {
-        if !dir.is_dir() {
-            log::debug!("no static folder at `{}`", dir.display());
-            continue;
-        }
-        for relative in fs::walk_files(dir)? {
-            if publishable(dir, &relative) {
-                plan.insert(relative.clone(), dir.join(relative));
-            }
-        }
-    }
-    plan.retain(|relative, source| {
-        let clash = pages.contains(relative);
-        if clash {
-            log::warn!(
-                "static file `{}` is ignored: a generated page has the same path",
-                source.display()
-            );
-        }
-        !clash
-    });
-    Ok(plan)
 }
 
 /// Whether the static file `dir/relative` may be published: not a placeholder (`.keep`,
@@ -222,7 +247,8 @@ mod tests {
             }
         }
         let produced: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-        staging.commit(&produced, &staged, static_dirs, Removal::Sweep)
+        let statics = StaticFiles::list(static_dirs)?;
+        staging.commit(&produced, &staged, &statics, Removal::Sweep)
     }
 
     fn file(path: &str, text: &str) -> OutputFile {

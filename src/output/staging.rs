@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use rayon::prelude::*;
 
-use super::{WriteStats, check_out_dir, checked_path, copy_static, plan_static, remove_stale};
+use super::{StaticFiles, WriteStats, check_out_dir, checked_path, copy_static, remove_stale};
 use crate::fs;
 
 /// A build's changed pages, waiting beside the output folder.
@@ -52,12 +52,12 @@ impl Staging {
         mut self,
         produced: &[String],
         staged: &[String],
-        static_dirs: &[PathBuf],
+        statics: &StaticFiles,
         removal: Removal<'_>,
     ) -> Result<WriteStats> {
         crate::interrupt::check()?;
         let pages = unique_paths(produced)?;
-        let statics = plan_static(static_dirs, &pages)?;
+        let statics = statics.without(&pages);
         let fresh = fs::is_missing_or_empty_dir(&self.out_dir)?;
         if fresh {
             // Nothing to keep: the staging folder becomes the output folder in one rename.
@@ -160,7 +160,12 @@ mod tests {
         assert!(staging.stage("a/index.html", b"A").unwrap());
         assert!(!out.join("a/index.html").exists());
         let stats = staging
-            .commit(&names(&["a/index.html"]), &names(&["a/index.html"]), &[], Removal::Sweep)
+            .commit(
+                &names(&["a/index.html"]),
+                &names(&["a/index.html"]),
+                &StaticFiles::default(),
+                Removal::Sweep,
+            )
             .unwrap();
         assert_eq!(stats.written, 1);
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"A");
@@ -176,7 +181,9 @@ mod tests {
         std::fs::write(out.join("old/index.html"), "O").unwrap();
         let staging = Staging::new(&out, &[]).unwrap();
         assert!(!staging.stage("same.html", b"S").unwrap());
-        let stats = staging.commit(&names(&["same.html"]), &[], &[], Removal::Sweep).unwrap();
+        let stats = staging
+            .commit(&names(&["same.html"]), &[], &StaticFiles::default(), Removal::Sweep)
+            .unwrap();
         assert_eq!((stats.written, stats.unchanged, stats.removed), (0, 1, 1));
         assert!(!out.join("old").exists());
     }

@@ -1,0 +1,142 @@
+//! The last step of a run: generated files staged, staging moved into the output folder,
+//! what is gone removed, and the signatures of what is now on disk remembered.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::Result;
+
+use super::pages::Page;
+use super::{Scope, Session};
+use crate::feeds;
+use crate::incremental::Signatures;
+use crate::model::urls::output_path;
+use crate::output::{Removal, Staging, StaticFiles, WriteStats};
+use crate::render::Job;
+
+/// What a run produced, handed to `commit`.
+pub(super) struct Outputs<'a> {
+    pub(super) jobs: &'a [Job],
+    pub(super) pages: &'a [Page],
+    pub(super) generated: Vec<feeds::Generated>,
+    pub(super) statics: &'a StaticFiles,
+    pub(super) next: Next,
+}
+
+/// The signatures the output will have once a run is committed.
+pub(super) enum Next {
+    /// Every page's, by URL: pages not listed are gone.
+    All(BTreeMap<String, u64>),
+    /// Only the pages whose signature changed; the set of pages is as last committed.
+    Changed(Vec<(String, u64)>),
+}
+
+impl Session {
+    /// Stages the generated files, moves everything staged into the output folder, removes
+    /// what is gone, and remembers the signatures of what is now on disk.
+    pub(super) fn commit(
+        &mut self,
+        staging: Staging,
+        scope: Scope,
+        outputs: Outputs<'_>,
+    ) -> Result<WriteStats> {
+        let Outputs { jobs, pages, generated, statics, next } = outputs;
+        // A build killed while pages move in must leave no cache that vouches for them.
+        if self.options.cache {
+            self.state.invalidate(&self.config);
+        }
+        let mut staged: Vec<String> =
+            pages.iter().filter(|p| p.staged).map(|p| p.path.clone()).collect();
+        staged.extend(self.stage_generated(&staging, &generated, scope)?);
+        // Static files count with the generated ones, so a static file deleted from
+        // `static/` is removed from the output by a cached build too.
+        let mut generated_paths: BTreeSet<String> =
+            generated.iter().map(|g| g.path.clone()).collect();
+        generated_paths.extend(statics.output_paths());
+        let gone = self.gone_paths(&next, &generated_paths);
+        let mut stats = match scope {
+            Scope::Whole => {
+                let mut produced: Vec<String> = jobs.iter().map(|j| output_path(&j.url)).collect();
+                produced.extend(generated.iter().map(|g| g.path.clone()));
+                // With the last build's signatures we know what is gone; without, walk.
+                let removal = if self.state.signatures.pages.is_empty() {
+                    Removal::Sweep
+                } else {
+                    Removal::Only(&gone)
+                };
+                staging.commit(&produced, &staged, statics, removal)?
+            }
+            Scope::Changes => staging.commit_changes(&staged, &gone)?,
+        };
+        if scope == Scope::Changes {
+            stats.unchanged = pages.len() + generated.len() - staged.len();
+        }
+        self.remember(next, generated_paths, &generated);
+        Ok(stats)
+    }
+
+    /// Stages the generated files whose bytes may have changed; returns the paths staged.
+    fn stage_generated(
+        &self,
+        staging: &Staging,
+        generated: &[feeds::Generated],
+        scope: Scope,
+    ) -> Result<Vec<String>> {
+        let mut staged = Vec::new();
+        for file in generated {
+            if !self.generated_is_current(file, scope)
+                && staging.stage(&file.path, file.text.as_bytes())?
+            {
+                staged.push(file.path.clone());
+            }
+        }
+        Ok(staged)
+    }
+
+    /// The output files of the last build that this one no longer produces: pages gone from
+    /// the plan, generated and static files gone.
+    fn gone_paths(&self, next: &Next, generated_paths: &BTreeSet<String>) -> Vec<String> {
+        let mut gone: Vec<String> = match next {
+            Next::All(next) => {
+                let gone_pages =
+                    self.state.signatures.pages.keys().filter(|url| !next.contains_key(*url));
+                gone_pages.map(|url| output_path(url)).collect()
+            }
+            Next::Changed(_) => Vec::new(),
+        };
+        gone.extend(self.state.signatures.generated.difference(generated_paths).cloned());
+        gone
+    }
+
+    /// Records the signatures of what is now on disk and saves the build cache (or marks it
+    /// unsaved when saves are deferred).
+    fn remember(
+        &mut self,
+        next: Next,
+        generated_paths: BTreeSet<String>,
+        generated: &[feeds::Generated],
+    ) {
+        let generated_hashes = generated.iter().map(|g| (g.path.clone(), g.hash)).collect();
+        let pages = match next {
+            Next::All(next) => next,
+            Next::Changed(changed) => {
+                let mut pages = std::mem::take(&mut self.state.signatures.pages);
+                pages.extend(changed);
+                pages
+            }
+        };
+        self.state.signatures = Signatures { pages, generated: generated_paths, generated_hashes };
+        if self.defer_saves {
+            self.unsaved = true;
+        } else {
+            self.save_state();
+        }
+    }
+
+    /// Whether the output already holds `file`'s bytes as last written, so it need not be
+    /// compared (for a whole build, only if the file is still there).
+    fn generated_is_current(&self, file: &feeds::Generated, scope: Scope) -> bool {
+        let written = self.state.signatures.generated_hashes.get(&file.path);
+        written == Some(&file.hash)
+            && (scope == Scope::Changes || self.config.output_dir.join(&file.path).is_file())
+    }
+}

@@ -1,0 +1,269 @@
+//! One run of a [`Session`] as a list of steps, each timed for `--timings`: model, plan, static
+//! files, render, feeds, output. A step that finds a per-file problem records a `Failure` and
+//! the run goes on, so one report lists every bad file; any failure means nothing is written.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::anyhow;
+use rayon::prelude::*;
+
+use super::commit::{Next, Outputs};
+use super::pages::{self, Known, Page, Sink};
+use super::report::{broken_links, fill_counts};
+use super::{Mode, Report, Scope, Session, source_dirs};
+use crate::content::load::{self, Failure, LoadedArticle, SectionIndex};
+use crate::feeds;
+use crate::incremental::kept::{Model, Pages, Signed};
+use crate::model::Site;
+use crate::model::urls::output_path;
+use crate::output::{Staging, StaticFiles};
+use crate::render::{self, Job};
+
+/// The pages a run renders, and the signatures the output has once they are written.
+struct Planned {
+    plan: Pages,
+    todo: Vec<Job>,
+    next: Next,
+}
+
+impl Session {
+    /// The steps of one build or update, in order.
+    pub(super) fn run(&mut self, scope: Scope) -> Report {
+        let started = Instant::now();
+        let mut report = Report {
+            output_dir: self.config.output_dir.clone(),
+            timings: std::mem::take(&mut self.timings),
+            ..Report::default()
+        };
+        let t = &mut report.timings;
+        let mut failures = Vec::new();
+        let mut model = timed(&mut t.model, "model", || self.model_step(&mut failures));
+        let model_ok = failures.is_empty();
+        let planned =
+            timed(&mut t.model, "page plan and signatures", || self.plan_step(&mut model, scope));
+        let statics =
+            timed(&mut t.statics, "static files listed", || self.statics_step(&mut failures));
+        let staging = timed(&mut t.write, "staging folder", || self.open_staging(&mut failures));
+        let site = &model.site;
+        let (pages, page_timings) = timed(&mut t.render, "render, post-process, stage", || {
+            self.render_step(&planned, &model, &statics, staging.as_ref(), &mut failures)
+        });
+        t.pages = page_timings;
+        let generated = timed(&mut t.feeds, "feeds, sitemap, search index", || {
+            self.feeds_step(&model, &mut failures)
+        });
+        fill_counts(&mut report, site);
+        report.pages = pages.len();
+        report.broken_links = broken_links(&pages);
+        let Planned { plan, next, .. } = planned;
+        if let (true, Some(staging)) = (failures.is_empty(), staging) {
+            let outputs =
+                Outputs { jobs: &plan.jobs, pages: &pages, generated, statics: &statics, next };
+            match timed(&mut report.timings.write, "commit and build cache", || {
+                self.commit(staging, scope, outputs)
+            }) {
+                Ok(stats) => report.written = stats,
+                Err(error) => failures.push(Failure { path: report.output_dir.clone(), error }),
+            }
+            // Only a plan whose every page is now on disk may be re-signed in place next time.
+            if failures.is_empty() {
+                model.pages = Some(plan);
+            }
+        }
+        if model_ok {
+            self.state.model = Some(model);
+        }
+        report.failures = failures;
+        let t = &report.timings;
+        report.elapsed = started.elapsed() + t.load + t.walk + t.templates;
+        report
+    }
+
+    /// The model of the content as loaded now: the kept model updated in place when every
+    /// file re-read since is an article whose change leaves the structure as it was, else a
+    /// model built afresh (with the problems found making it).
+    fn model_step(&mut self, failures: &mut Vec<Failure>) -> Model {
+        let changed = std::mem::take(&mut self.state.changed);
+        if let Some(mut model) = self.state.model.take()
+            && model.update_in_place(&changed, &self.state.files)
+        {
+            return model;
+        }
+        let (articles, section_indexes) = self.collect_loaded(failures);
+        let loaded = load::Loaded { articles, section_indexes };
+        let (model, mut clashes) = Model::build(&self.config, loaded);
+        failures.append(&mut clashes);
+        model
+    }
+
+    fn collect_loaded(
+        &self,
+        failures: &mut Vec<Failure>,
+    ) -> (Vec<Arc<LoadedArticle>>, Vec<SectionIndex>) {
+        let mut articles = Vec::new();
+        let mut indexes = Vec::new();
+        for (path, (_, item)) in &self.state.files {
+            match item {
+                Ok(load::Item::Article(a)) if a.draft && !self.options.drafts => {}
+                Ok(load::Item::Article(a)) => articles.push(Arc::clone(a)),
+                Ok(load::Item::Section(index)) => indexes.push(index.clone()),
+                Ok(load::Item::Ignored) => {}
+                Err(message) => {
+                    failures.push(Failure { path: path.clone(), error: anyhow!("{message}") })
+                }
+            }
+        }
+        (articles, indexes)
+    }
+
+    /// Every page and its signature; the pages to render are those whose signature changed
+    /// (an update), or differs from what was last written (a whole build).
+    fn plan_step(&self, model: &mut Model, scope: Scope) -> Planned {
+        let (plan, signed) = model.take_signed_pages(&self.config, &self.templates);
+        let (todo, next) = match signed {
+            Signed::Changed(changed) if scope == Scope::Changes => {
+                let todo: Vec<Job> = changed.iter().map(|&i| plan.jobs[i].clone()).collect();
+                let next = changed.iter().map(|&i| (plan.jobs[i].url.clone(), plan.signatures[i]));
+                (todo, Next::Changed(next.collect()))
+            }
+            _ => {
+                let urls = plan.jobs.iter().map(|job| job.url.clone());
+                let next: BTreeMap<String, u64> =
+                    urls.zip(plan.signatures.iter().copied()).collect();
+                (self.jobs_to_render(&plan.jobs, &next, scope), Next::All(next))
+            }
+        };
+        Planned { plan, todo, next }
+    }
+
+    /// Every page in check mode; else the pages whose signature differs from what was last
+    /// written, plus (for a whole build) pages whose file has gone missing from the output.
+    fn jobs_to_render(&self, jobs: &[Job], next: &BTreeMap<String, u64>, scope: Scope) -> Vec<Job> {
+        if self.options.mode == Mode::Check {
+            return jobs.to_vec();
+        }
+        let known = &self.state.signatures.pages;
+        let out = &self.config.output_dir;
+        jobs.par_iter()
+            .filter(|job| {
+                known.get(&job.url) != next.get(&job.url)
+                    || (scope == Scope::Whole && !out.join(output_path(&job.url)).is_file())
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The static files, listed once: for the link check, the commit and the sweep.
+    fn statics_step(&self, failures: &mut Vec<Failure>) -> StaticFiles {
+        StaticFiles::list(&self.static_dirs()).unwrap_or_else(|error| {
+            failures.push(Failure { path: self.config.static_dir.clone(), error });
+            StaticFiles::default()
+        })
+    }
+
+    fn open_staging(&self, failures: &mut Vec<Failure>) -> Option<Staging> {
+        if self.options.mode == Mode::Check {
+            return None;
+        }
+        match Staging::new(&self.config.output_dir, &source_dirs(&self.config)) {
+            Ok(staging) => Some(staging),
+            Err(error) => {
+                failures.push(Failure { path: self.config.output_dir.clone(), error });
+                None
+            }
+        }
+    }
+
+    /// Renders the planned pages in parallel; each is post-processed, link-checked and staged
+    /// as it finishes.
+    fn render_step(
+        &self,
+        planned: &Planned,
+        model: &Model,
+        statics: &StaticFiles,
+        staging: Option<&Staging>,
+        failures: &mut Vec<Failure>,
+    ) -> (Vec<Page>, super::RenderTimings) {
+        let known = self.known_paths(&planned.plan.paths, statics);
+        let env = render::Env {
+            site: &model.site,
+            config: &self.config,
+            shared: &model.shared,
+            templates: &self.templates,
+        };
+        let sink = Sink { staging, known: &known };
+        let (results, timings) = pages::render_pages(&planned.todo, &env, &sink);
+        (collect_pages(&planned.todo, results, failures), timings)
+    }
+
+    /// Every output path this run produces: pages, generated files and static files, so each
+    /// page's links are checked as it renders.
+    fn known_paths<'a>(&self, pages: &'a HashSet<String>, statics: &StaticFiles) -> Known<'a> {
+        let mut files: HashSet<String> =
+            feeds::paths(&self.config).into_iter().map(str::to_owned).collect();
+        files.extend(statics.output_paths());
+        Known { pages, files }
+    }
+
+    /// Atom feed (with the bodies it carries), sitemap, robots.txt and search index.
+    fn feeds_step(&mut self, model: &Model, failures: &mut Vec<Failure>) -> Vec<feeds::Generated> {
+        let bodies = self.load_feed_bodies(&model.site, failures);
+        feeds::generate(&model.site, model.id, &bodies, &self.config, &mut self.state.feeds)
+    }
+
+    /// The bodies the feed carries (at most `feed_limit`, read again from their files).
+    fn load_feed_bodies(&self, site: &Site, failures: &mut Vec<Failure>) -> render::Bodies {
+        if !self.config.feeds {
+            return render::Bodies::new();
+        }
+        let wanted = feeds::feed_articles(site, &self.config);
+        let loaded: Vec<(usize, anyhow::Result<String>)> = wanted
+            .par_iter()
+            .map(|&i| (i, load::load_body(&self.config, &site.articles[i].data.path)))
+            .collect();
+        let mut bodies = render::Bodies::new();
+        for (index, body) in loaded {
+            match body {
+                Ok(body) => {
+                    bodies.insert(index, body);
+                }
+                Err(error) => {
+                    failures.push(Failure { path: site.articles[index].data.path.clone(), error })
+                }
+            }
+        }
+        bodies
+    }
+}
+
+/// Runs `step`, adding its wall time to `slot` (and logging it at debug level, `RUST_LOG=debug`).
+fn timed<T>(slot: &mut Duration, what: &str, step: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let value = step();
+    *slot += started.elapsed();
+    log::debug!("{what}: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+    value
+}
+
+/// Keeps the rendered pages; each distinct render error becomes one failure.
+fn collect_pages(
+    jobs: &[Job],
+    results: Vec<anyhow::Result<Page>>,
+    failures: &mut Vec<Failure>,
+) -> Vec<Page> {
+    let mut pages = Vec::with_capacity(results.len());
+    let mut seen_errors = HashSet::new();
+    for (job, result) in jobs.iter().zip(results) {
+        match result {
+            Ok(page) => pages.push(page),
+            Err(error) if seen_errors.insert(format!("{error:#}")) => {
+                failures.push(Failure { path: PathBuf::from(output_path(&job.url)), error });
+            }
+            Err(_) => {}
+        }
+    }
+    pages
+}
