@@ -100,6 +100,33 @@ pub(crate) fn remove_file(path: &Path) -> Result<()> {
     std::fs::remove_file(path).with_context(|| format!("failed to remove `{}`", path.display()))
 }
 
+/// Removes one file (or symlink) if it is there. Returns whether it removed one.
+pub(crate) fn remove_file_if_exists(path: &Path) -> Result<bool> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(error) => Err(error).with_context(|| format!("failed to remove `{}`", path.display())),
+    }
+}
+
+/// The target a symlink at `path` points to; the error names the path.
+pub(crate) fn read_link(path: &Path) -> Result<PathBuf> {
+    std::fs::read_link(path)
+        .with_context(|| format!("failed to read the link `{}`", path.display()))
+}
+
+/// The names of the folders directly inside `dir`, sorted; empty when `dir` cannot be read.
+pub(crate) fn subfolders(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Removes the directory `path` if it is empty. Returns whether it removed it.
 pub(crate) fn remove_dir_if_empty(path: &Path) -> Result<bool> {
     let mut entries = std::fs::read_dir(path)

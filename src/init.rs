@@ -8,6 +8,8 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 use include_dir::{Dir, include_dir};
 
+use crate::fs;
+
 /// The default theme, as shipped.
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/broadsheet");
 
@@ -31,20 +33,18 @@ pub fn create_site(dir: &Path) -> Result<()> {
 }
 
 fn write(dir: &Path, relative: &str, text: &str) -> Result<()> {
-    let path = dir.join(relative);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create `{}`", parent.display()))?;
-    }
-    std::fs::write(&path, text).with_context(|| format!("cannot write `{}`", path.display()))
+    fs::write(&dir.join(relative), text.as_bytes())
 }
 
+/// Writes every file of the embedded theme under `target` (its folders are created as the
+/// files need them; the embedded tree is fixed at compile time, so the recursion is bounded).
 fn extract_theme(theme: &Dir<'_>, target: &Path) -> Result<()> {
-    std::fs::create_dir_all(target)
-        .with_context(|| format!("cannot create `{}`", target.display()))?;
-    theme
-        .extract(target)
-        .with_context(|| format!("cannot write the theme into `{}`", target.display()))
+    fs::create_dir_all(target)?;
+    for file in theme.files() {
+        fs::write(&target.join(file.path()), file.contents())
+            .with_context(|| format!("cannot write the theme into `{}`", target.display()))?;
+    }
+    theme.dirs().try_for_each(|dir| extract_theme(dir, target))
 }
 
 const SITE_TOML: &str = r#"# broadsheet site configuration. Every key is described in the README.

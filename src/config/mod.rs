@@ -182,7 +182,7 @@ impl Config {
     /// Reads `<root>/site.toml`.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).with_context(|| {
+        let text = crate::fs::read_to_string(&path).with_context(|| {
             format!("cannot read `{}`: is `{}` a broadsheet site?", path.display(), root.display())
         })?;
         Config::parse(&text, root).with_context(|| format!("invalid `{}`", CONFIG_FILE))
@@ -269,15 +269,12 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
 }
 
 fn available_themes(root: &Path) -> String {
-    let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
-        .map(|dir| {
-            dir.filter_map(|entry| entry.ok())
-                .filter(|entry| entry.path().join("templates").is_dir())
-                .map(|entry| format!("`{}`", entry.file_name().to_string_lossy()))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
+    let themes = root.join("themes");
+    let names: Vec<String> = crate::fs::subfolders(&themes)
+        .into_iter()
+        .filter(|name| themes.join(name).join("templates").is_dir())
+        .map(|name| format!("`{name}`"))
+        .collect();
     if names.is_empty() {
         "(no themes installed under `themes/`)".to_owned()
     } else {

@@ -157,7 +157,7 @@ pub(crate) fn publishable(dir: &Path, relative: &Path) -> bool {
         _ => false,
     };
     if !inside {
-        let target = std::fs::read_link(&source).map(|t| t.display().to_string());
+        let target = fs::read_link(&source).map(|t| t.display().to_string());
         log::warn!(
             "static file `{}` is not published: it is a symlink to `{}`, outside `{}`; copy the \
              file into the folder if it belongs to the site",

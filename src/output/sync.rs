@@ -6,47 +6,30 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use super::WriteStats;
+use crate::fs;
 
 /// Writes `bytes` to `path` (through a temporary file and a rename, so a reader never sees
 /// half a page) unless the file already holds them. True if it wrote.
 pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool> {
-    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+    if fs::file_holds(path, bytes)? {
         return Ok(false);
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create `{}`", parent.display()))?;
-    }
-    let temporary = temporary_name(path);
-    std::fs::write(&temporary, bytes)
-        .with_context(|| format!("cannot write `{}`", temporary.display()))?;
-    std::fs::rename(&temporary, path)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    fs::write_atomic(path, bytes)?;
     Ok(true)
-}
-
-fn temporary_name(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".broadsheet-tmp");
-    path.with_file_name(name)
 }
 
 /// Removes `relative` (a file under `out_dir`) and the folders it leaves empty, up to `out_dir`.
 pub(crate) fn remove(out_dir: &Path, relative: &str) -> Result<bool> {
     let path = out_dir.join(relative);
-    match std::fs::remove_file(&path) {
-        Ok(()) => {}
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(error) => {
-            return Err(error).with_context(|| format!("cannot remove `{}`", path.display()));
-        }
+    if !fs::remove_file_if_exists(&path)? {
+        return Ok(false);
     }
     let mut dir = path.parent();
     while let Some(current) = dir.filter(|d| d.starts_with(out_dir) && *d != out_dir) {
-        if std::fs::remove_dir(current).is_err() {
+        if !fs::remove_dir_if_empty(current).unwrap_or(false) {
             break;
         }
         dir = current.parent();
@@ -71,8 +54,7 @@ pub(crate) fn sync_static(
     let target = relative.to_string_lossy().replace('\\', "/");
     match source {
         Some(source) => {
-            let bytes = std::fs::read(&source)
-                .with_context(|| format!("cannot read `{}`", source.display()))?;
+            let bytes = fs::read(&source)?;
             if write_if_changed(&out_dir.join(&target), &bytes)? {
                 stats.static_copied += 1;
             }

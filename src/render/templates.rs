@@ -271,7 +271,7 @@ fn load_translations(config: &Config) -> Result<Value> {
     if !path.is_file() {
         return Ok(Value::Object(Default::default()));
     }
-    let text = std::fs::read_to_string(&path)
+    let text = crate::fs::read_to_string(&path)
         .with_context(|| format!("cannot read `{}`", relative(config, &path)))?;
     let manifest: ThemeManifest =
         toml::from_str(&text).with_context(|| format!("invalid `{}`", relative(config, &path)))?;

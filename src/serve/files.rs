@@ -136,7 +136,7 @@ async fn serve_file(request: Request, file: &Path) -> Response {
 /// An HTML page with the live-reload script; never cached, because the script carries the
 /// generation it was served at. Ranges and conditions are ignored for the same reason.
 fn html(status: StatusCode, file: &Path, generation: u64) -> Option<Response> {
-    let body = inject(std::fs::read(file).ok()?, generation);
+    let body = inject(crate::fs::read(file).ok()?, generation);
     let headers =
         [(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")];
     Some((status, headers, body).into_response())

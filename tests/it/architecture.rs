@@ -251,3 +251,50 @@ fn grouped_imports_name_each_module() {
     let names: Vec<&str> = names.iter().map(|(_, n)| n.as_str()).collect();
     assert_eq!(names, ["a", "b"]);
 }
+
+/// Lines outside `fs.rs` (and outside test code: everything after a file's first
+/// `#[cfg(test)]`) that call `std::fs` directly, as `file:line`.
+fn file_access_outside_fs(src: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in rust_files(src) {
+        let relative = file.strip_prefix(src).unwrap();
+        if relative == Path::new("fs.rs") || relative == Path::new("fuzzing.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (number, line) in code.lines().enumerate() {
+            if calls_std_fs(code_of(line)) {
+                found.push(format!("{}:{}", relative.display(), number + 1));
+            }
+        }
+    }
+    found
+}
+
+/// Whether a line of code calls a `std::fs` function or imports the module (naming the
+/// `std::fs::File` type, as a lock holder does, is no access).
+fn calls_std_fs(code: &str) -> bool {
+    code.contains("use std::fs")
+        || code.match_indices("std::fs::").any(|(at, _)| {
+            code[at + "std::fs::".len()..].starts_with(|c: char| c.is_ascii_lowercase())
+        })
+}
+
+#[test]
+fn every_file_access_goes_through_fs_rs() {
+    let found = file_access_outside_fs(&repo_root().join("src"));
+    assert!(
+        found.is_empty(),
+        "std::fs used outside src/fs.rs (use crate::fs):\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn a_direct_file_access_is_found() {
+    assert!(calls_std_fs("    let text = std::fs::read_to_string(&path)?;"));
+    assert!(calls_std_fs("use std::fs;"));
+    assert!(!calls_std_fs("    _file: std::fs::File,"));
+    assert!(!calls_std_fs(code_of("// std::fs::read in a comment")));
+}
