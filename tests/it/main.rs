@@ -4,6 +4,7 @@
 mod architecture;
 mod build;
 mod errors;
+mod features;
 mod hostile;
 mod html_valid;
 mod interrupt;
