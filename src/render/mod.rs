@@ -24,6 +24,7 @@ use crate::model::urls::output_path;
 use crate::model::{Article, Site};
 
 mod context;
+mod json_ld;
 mod plan;
 pub(crate) mod signature;
 mod template_deps;
