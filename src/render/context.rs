@@ -16,7 +16,7 @@ use crate::model::{Article, Issue, PrintPage, Site};
 /// A JSON object from owned values. Unlike `json!`, which re-serialises every value it is
 /// given (a deep copy through serde), this moves them in: page contexts are built for every
 /// page, and the copies were a large share of a build's time.
-fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+pub(super) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     Value::Object(entries.into_iter().map(|(key, value)| (key.to_owned(), value)).collect())
 }
 
@@ -443,22 +443,29 @@ fn authors_context(site: &Site, shared: &Shared) -> Value {
 }
 
 fn archive_context(site: &Site, shared: &Shared) -> Value {
-    let mut months: Vec<Value> = Vec::new();
-    let mut current: Option<(i32, u32)> = None;
-    for (issue, reference) in site.issues.iter().zip(&shared.issue_refs) {
+    let mut runs: Vec<((i32, u32), Vec<usize>)> = Vec::new();
+    for (i, issue) in site.issues.iter().enumerate() {
         let key = (issue.date.year(), issue.date.month());
-        if current != Some(key) {
-            current = Some(key);
-            months.push(object([
-                ("year", key.0.into()),
-                ("month", key.1.into()),
-                ("label_date", format!("{:04}-{:02}-01", key.0, key.1).into()),
-                ("issues", Value::Array(Vec::new())),
-            ]));
-        }
-        if let Some(Value::Array(issues)) = months.last_mut().and_then(|m| m.get_mut("issues")) {
-            issues.push(reference.clone());
+        match runs.last_mut() {
+            Some((month, list)) if *month == key => list.push(i),
+            _ => runs.push((key, vec![i])),
         }
     }
-    object([("months", months.into())])
+    let months: Vec<Value> = runs
+        .iter()
+        .map(|&((year, month), ref list)| {
+            let by_day: std::collections::BTreeMap<_, _> =
+                list.iter().map(|&i| (site.issues[i].date, &shared.issue_refs[i])).collect();
+            object([
+                ("year", year.into()),
+                ("month", month.into()),
+                ("anchor", format!("month-{year:04}-{month:02}").into()),
+                ("label_date", format!("{year:04}-{month:02}-01").into()),
+                ("issues", list.iter().map(|&i| shared.issue_refs[i].clone()).collect()),
+                ("weeks", super::calendar::month_calendar(year, month, &by_day)),
+            ])
+        })
+        .collect();
+    let keys: Vec<(i32, u32)> = runs.iter().map(|(key, _)| *key).collect();
+    object([("months", months.into()), ("years", super::calendar::year_index(&keys))])
 }

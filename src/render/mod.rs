@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::model::urls::output_path;
 use crate::model::{Article, Site};
 
+mod calendar;
 mod context;
 mod json_ld;
 mod plan;
