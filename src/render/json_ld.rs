@@ -166,6 +166,38 @@ fn publisher(site: &Site) -> Value {
 mod tests {
     use super::*;
 
+    fn site() -> Site {
+        Site {
+            base_url: "https://example.org/news/".into(),
+            base_path: "/news/".into(),
+            language: "zh-CN".into(),
+            title: "日报".into(),
+            publisher: crate::config::Publisher {
+                name: "日报社".into(),
+                logo: String::new(),
+                url: "https://example.org/news/".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn news_article_uses_the_image_when_there_is_one_and_skips_empty_fields() {
+        let article = json!({
+            "title": "标题", "subtitle": null, "url": "/2024/05/24/x/", "date": "2024-05-24",
+            "authors": [], "tags": [], "image": {"src": "/2024/05/24/x/photo.jpg"},
+        });
+        let ld = news_article(&site(), &article, &Value::Null, &Value::Null);
+        assert_eq!(ld["image"], "https://example.org/news/2024/05/24/x/photo.jpg");
+        assert_eq!(ld["url"], "https://example.org/news/2024/05/24/x/");
+        assert_eq!(ld["author"], json!([]));
+        for absent in ["alternativeHeadline", "printPage", "isPartOf", "keywords"] {
+            assert!(ld.get(absent).is_none(), "{absent} in {ld}");
+        }
+        assert!(ld["publisher"].get("logo").is_none(), "{ld}");
+        let without = news_article(&site(), &json!({"title": "t"}), &Value::Null, &Value::Null);
+        assert!(without.get("image").is_none(), "{without}");
+    }
+
     #[test]
     fn script_safe_json_escapes_markup_and_stays_json() {
         let value = json!({"headline": "a </script><b>&\u{2028}\"x\""});

@@ -178,6 +178,35 @@ fn page_views_list_their_articles_and_link_pages_and_issues() {
 }
 
 #[test]
+fn moving_an_article_to_another_page_updates_the_page_views_like_a_clean_build() {
+    let site = reader_site();
+    build(&site, &[]);
+    let file = "content/2024-05-23/03-compute.md";
+    site.write(file, read(&site, file).replace("page: A02", "page: A03"));
+    build(&site, &[]);
+    let moved = read(&site, "public/2024/05/23/A03/index.html");
+    assert!(moved.contains("算力调度平台接入五家机构"), "{moved}");
+    assert!(!read(&site, "public/2024/05/23/A02/index.html").contains("算力调度平台接入五家机构"));
+    let clean = tempfile::tempdir().unwrap();
+    build(&site, &["--no-cache", "--output-dir", clean.path().to_str().unwrap()]);
+    let tree = |dir: &Path| crate::support::read_tree(dir);
+    assert!(tree(&site.path("public")) == tree(clean.path()), "cached build differs from clean");
+}
+
+#[test]
+fn an_article_url_equal_to_a_page_view_is_an_error_naming_the_file() {
+    let site = reader_site();
+    site.write(
+        "content/2024-05-24/08-clash.md",
+        "---\ntitle: 撞名\nslug: A01\npage: A01\n---\n\n正文。\n",
+    );
+    let run = site.run(&["build"]);
+    assert!(!run.success, "{}", run.stdout);
+    assert!(run.stderr.contains("content/2024-05-24/08-clash.md"), "{}", run.stderr);
+    assert!(run.stderr.contains("print page's (版面) URL"), "{}", run.stderr);
+}
+
+#[test]
 fn english_papers_label_pages_without_leading_zeros() {
     let site = reader_site();
     let config = read(&site, "site.toml").replace("language = \"zh-CN\"", "language = \"en\"");
