@@ -6,16 +6,19 @@
 //     "consoleErrors": [...], "failedRequests": [...],
 //     "axe": [{"id": "...", "impact": "serious", "help": "...", "targets": ["..."]}],
 //     "search": {"status": "...", "results": [{"title": "...", "href": "..."}]} | null,
-//     "screenshots": ["DIR/name-390.png", "DIR/name-1280.png"]}]
+//     "screenshots": ["DIR/name-390.png", "DIR/name-1280.png"],
+//     "afterPress": "/path/after/the/key/" | null}]
 //
 // Each page is loaded at 1280 px wide, checked with axe-core (every violation, with its
 // impact), and screenshotted at 390 and 1280 px (full page). A page marked "search" waits
 // until the theme's search.js has run the query in its URL (the DOM contract: input
 // #search-q, status #search-status, results "#search-results li a") and reports what it
-// lists. Requests to hosts other than 127.0.0.1 are aborted and listed in failedRequests.
+// lists. A page with "press": "ArrowRight" then gets that key pressed and reports the path it
+// went to (keys.js). Requests to hosts other than 127.0.0.1 are aborted and listed in
+// failedRequests.
 //
 // Usage: node tests/browser/reader_pages.mjs BASE_URL SCREENSHOT_DIR PAGES_JSON
-//   PAGES_JSON: [{"name": "home", "path": "/", "search": false}, ...]
+//   PAGES_JSON: [{"name": "home", "path": "/", "search": false, "press": null}, ...]
 // Env:   READER_PAGES_TIMEOUT_MS (default 30000): deadline for each page's load and search.
 // Exit:  0 with the JSON on stdout; 2 on bad usage; 1 when a page could not be loaded.
 // Used by tests/it/reader.rs.
@@ -68,6 +71,17 @@ async function axeViolations(page) {
   }));
 }
 
+/** Presses `key` on the page and returns the path it navigates to. */
+async function pressKey(page, key) {
+  const before = page.url();
+  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  await Promise.all([
+    page.waitForURL((url) => url.href !== before, { timeout }),
+    page.keyboard.press(key),
+  ]);
+  return new URL(page.url()).pathname;
+}
+
 /** Loads one page, checks it and takes its screenshots. */
 async function visit(context, spec) {
   const consoleErrors = [];
@@ -96,8 +110,11 @@ async function visit(context, spec) {
     await page.screenshot({ path: file, fullPage: true });
     screenshots.push(file);
   }
+  const afterPress = spec.press ? await pressKey(page, spec.press) : null;
   await page.close();
-  return { name: spec.name, path: spec.path, ...head, consoleErrors, axe, search, screenshots };
+  return {
+    name: spec.name, path: spec.path, ...head, consoleErrors, axe, search, screenshots, afterPress,
+  };
 }
 
 mkdirSync(screenshotDir, { recursive: true });

@@ -248,12 +248,20 @@ fn reader_site_is_valid_html() {
     assert!(errors.is_empty(), "the Nu HTML checker found errors:\n{errors}");
 }
 
-/// One page the browser visits; `search` pages wait for search.js and report its results.
+/// One page the browser visits; `search` pages wait for search.js and report its results;
+/// `press` is a key pressed once the page is checked, and the report says where it went.
 #[derive(serde::Serialize)]
 struct Visit {
     name: &'static str,
     path: String,
     search: bool,
+    press: Option<&'static str>,
+}
+
+impl Visit {
+    fn page(name: &'static str, path: &str) -> Visit {
+        Visit { name, path: path.to_owned(), search: false, press: None }
+    }
 }
 
 /// What `tests/browser/reader_pages.mjs` reports about one page.
@@ -268,6 +276,7 @@ struct PageReport {
     axe: Vec<AxeViolation>,
     search: Option<SearchReport>,
     screenshots: Vec<PathBuf>,
+    after_press: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -307,21 +316,19 @@ fn reader_pages_pass_in_the_browser_with_no_serious_axe_violation() {
     let site = reader_site();
     build(&site, &[]);
     let (port, _guard) = serve_dir(&site.path("public"));
+    let article = "/2024/05/23/suan-li-diao-du-ping-tai-jie-ru-wu-jia-ji-gou/";
     let mut visits = vec![
-        Visit { name: "home", path: "/".into(), search: false },
-        Visit { name: "issue", path: "/2024/05/23/".into(), search: false },
-        Visit { name: "page", path: "/2024/05/23/A02/".into(), search: false },
-        Visit {
-            name: "article",
-            path: "/2024/05/23/suan-li-diao-du-ping-tai-jie-ru-wu-jia-ji-gou/".into(),
-            search: false,
-        },
-        Visit { name: "section", path: "/sections/jingji/".into(), search: false },
-        Visit { name: "archive", path: "/archive/".into(), search: false },
+        Visit::page("home", "/"),
+        Visit::page("issue", "/2024/05/23/"),
+        Visit { press: Some("ArrowRight"), ..Visit::page("page", "/2024/05/23/A02/") },
+        Visit { press: Some("ArrowLeft"), ..Visit::page("article", article) },
+        Visit::page("section", "/sections/jingji/"),
+        Visit::page("archive", "/archive/"),
     ];
     let names = ["search", "search-2", "search-3", "search-4"];
     for (i, (query, _)) in SEARCHES.iter().enumerate() {
-        visits.push(Visit { name: names[i], path: format!("/search/{query}"), search: true });
+        let path = format!("/search/{query}");
+        visits.push(Visit { search: true, ..Visit::page(names[i], &path) });
     }
     let shots = repo_root().join("target/screenshots/reader");
     let mut command = Command::new(checker.node());
@@ -348,6 +355,13 @@ fn reader_pages_pass_in_the_browser_with_no_serious_axe_violation() {
         assert!(serious.is_empty(), "axe on {}: {serious:?}", report.name);
         assert!(report.screenshots.iter().all(|shot| shot.is_file()), "{report:?}");
     }
+    let went = |name: &str| reports.iter().find(|r| r.name == name).unwrap().after_press.clone();
+    assert_eq!(went("page").as_deref(), Some("/2024/05/23/A03/"), "→ on a page view: 下一版");
+    assert_eq!(
+        went("article").as_deref(),
+        Some("/2024/05/23/xin-pian-chan-ye-yuan-qian-yue-shi-jia-qi-ye/"),
+        "← on an article: the previous article of the issue"
+    );
     let searched = reports.iter().filter(|r| r.search.is_some());
     for (report, (query, word)) in searched.zip(SEARCHES) {
         let search = report.search.as_ref().unwrap();
