@@ -482,6 +482,19 @@ mod tests {
     }
 
     #[test]
+    fn page_permalinks_need_the_page_and_the_day() {
+        let dir = site_with_theme();
+        let config = Config::parse("title = \"D\"", dir.path()).unwrap();
+        assert_eq!(config.permalinks.page, "/:year/:month/:day/:page/");
+        assert_eq!(config.publisher.name, "D");
+        for bad in ["/:year/:month/:day/", "/ban/:page/"] {
+            let text = format!("title = \"D\"\n[permalinks]\npage = \"{bad}\"");
+            let err = format!("{:#}", Config::parse(&text, dir.path()).unwrap_err());
+            assert!(err.contains("`permalinks.page`"), "{err}");
+        }
+    }
+
+    #[test]
     fn bad_base_url_is_rejected() {
         let dir = site_with_theme();
         let err = Config::parse("title = \"D\"\nbase_url = \"example.org\"", dir.path());
