@@ -1,5 +1,6 @@
-//! The machine-readable outputs: `atom.xml`, `sitemap.xml`, `robots.txt` and the search index
-//! (`search.json`, a manifest of monthly shards `search/YYYY-MM.json`).
+//! The machine-readable outputs: `atom.xml`, `sitemap.xml`, the Google News sitemap
+//! `news-sitemap.xml`, `robots.txt` and the search index (`search.json`, a manifest of monthly
+//! shards `search/YYYY-MM.json`).
 //!
 //! Written straight from the [`Site`] (no templates), so they are valid whatever the theme
 //! does. Text is escaped for XML; every URL is absolute (Atom and sitemaps require it).
@@ -67,6 +68,9 @@ pub(crate) fn generate(
     if config.sitemap {
         files.push(cached_sitemap(site, config, same_model, &mut cache.sitemap));
     }
+    if wants_news_sitemap(config) {
+        files.push(Generated::new(NEWS_SITEMAP, news_sitemap(site, config)));
+    }
     files.push(Generated::new("robots.txt", robots(config)));
     if config.search {
         files.extend(search_index(site, same_model, &mut cache.search));
@@ -100,6 +104,7 @@ pub(crate) fn paths(config: &Config) -> Vec<&'static str> {
     let wanted = [
         (config.feeds, "atom.xml"),
         (config.sitemap, "sitemap.xml"),
+        (wants_news_sitemap(config), NEWS_SITEMAP),
         (true, "robots.txt"),
         (config.search, "search.json"),
     ];
@@ -246,7 +251,76 @@ fn robots(config: &Config) -> String {
     if config.sitemap && config.base_url.contains("://") {
         let _ = writeln!(text, "Sitemap: {}", absolute(config, "/sitemap.xml"));
     }
+    if wants_news_sitemap(config) {
+        let _ = writeln!(text, "Sitemap: {}", absolute(config, &format!("/{NEWS_SITEMAP}")));
+    }
     text
+}
+
+/// The Google News sitemap's file name.
+const NEWS_SITEMAP: &str = "news-sitemap.xml";
+
+/// How many articles a news sitemap may list (Google's limit).
+const NEWS_SITEMAP_LIMIT: usize = 1000;
+
+/// How many days of issues, counted back from the newest, the news sitemap lists (Google
+/// News reads articles of the last two days).
+const NEWS_SITEMAP_DAYS: i64 = 2;
+
+/// The news sitemap needs absolute URLs, so like robots.txt's `Sitemap:` line it is made only
+/// when `base_url` has a host.
+fn wants_news_sitemap(config: &Config) -> bool {
+    config.sitemap && config.base_url.contains("://")
+}
+
+/// The articles of the issues of the last [`NEWS_SITEMAP_DAYS`] days before the newest issue
+/// (which stands for "now", so output does not depend on the clock), newest first, at most
+/// [`NEWS_SITEMAP_LIMIT`].
+pub(crate) fn news_articles(site: &Site) -> Vec<usize> {
+    let Some(newest) = site.issues.first().map(|i| i.date) else { return Vec::new() };
+    let oldest = newest - chrono::Duration::days(NEWS_SITEMAP_DAYS - 1);
+    site.issues
+        .iter()
+        .take_while(|issue| issue.date >= oldest)
+        .flat_map(|issue| issue.articles.iter().copied())
+        .take(NEWS_SITEMAP_LIMIT)
+        .collect()
+}
+
+/// Google News' language code: ISO 639, except `zh-cn` and `zh-tw` for Chinese.
+fn news_language(language: &str) -> String {
+    let lower = language.to_ascii_lowercase().replace('_', "-");
+    let primary = lower.split('-').next().unwrap_or_default().to_owned();
+    if primary != "zh" {
+        return primary;
+    }
+    let traditional = ["-tw", "-hk", "-mo", "-hant"].iter().any(|tag| lower.contains(tag));
+    if traditional { "zh-tw".to_owned() } else { "zh-cn".to_owned() }
+}
+
+/// `news-sitemap.xml`: the recent articles with the `news:` publication, date and title.
+fn news_sitemap(site: &Site, config: &Config) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+         xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
+    );
+    let name = escape_xml(&config.title);
+    let language = escape_xml(&news_language(&config.language));
+    for index in news_articles(site) {
+        let article = &site.articles[index];
+        let _ = writeln!(
+            xml,
+            "<url><loc>{}</loc><news:news><news:publication><news:name>{name}</news:name>\
+             <news:language>{language}</news:language></news:publication>\
+             <news:publication_date>{}</news:publication_date><news:title>{}</news:title>\
+             </news:news></url>",
+            escape_xml(&absolute(config, &article.url)),
+            article.data.date,
+            escape_xml(&article.data.title),
+        );
+    }
+    xml.push_str("</urlset>\n");
+    xml
 }
 
 /// Search entries and shards assembled by earlier builds of this session: `watch`
@@ -400,6 +474,14 @@ fn join_entries(entries: &[(u64, Arc<str>)]) -> Arc<str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn news_languages_follow_google_news() {
+        assert_eq!(news_language("zh-CN"), "zh-cn");
+        assert_eq!(news_language("zh-Hant-TW"), "zh-tw");
+        assert_eq!(news_language("zh"), "zh-cn");
+        assert_eq!(news_language("en-GB"), "en");
+    }
 
     #[test]
     fn xml_escaping_covers_markup_and_control_characters() {

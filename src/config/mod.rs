@@ -47,6 +47,8 @@ struct RawConfig {
     #[serde(default)]
     permalinks: Permalinks,
     #[serde(default)]
+    publisher: Publisher,
+    #[serde(default)]
     extra: toml::Table,
     #[serde(default)]
     split: SplitConfig,
@@ -116,6 +118,20 @@ pub struct Permalinks {
     pub section: String,
     /// A reporter's page URL.
     pub author: String,
+    /// A printed page's (版面) view; `:page` is the page's name (`A01`).
+    pub page: String,
+}
+
+/// Who publishes the paper (`[publisher]`), for the news metadata of every article.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Publisher {
+    /// The organisation's name; the site's `title` when empty.
+    pub name: String,
+    /// Its logo: a root-relative path (`/logo.png`) or an absolute URL; none when empty.
+    pub logo: String,
+    /// Its home page; the site's `base_url` when empty.
+    pub url: String,
 }
 
 impl Default for Permalinks {
@@ -125,6 +141,7 @@ impl Default for Permalinks {
             issue: "/:year/:month/:day/".to_owned(),
             section: "/sections/:slug/".to_owned(),
             author: "/authors/:slug/".to_owned(),
+            page: "/:year/:month/:day/:page/".to_owned(),
         }
     }
 }
@@ -162,6 +179,8 @@ pub struct Config {
     pub reading: ReadingSpeed,
     /// URL patterns.
     pub permalinks: Permalinks,
+    /// `[publisher]`, with the name defaulting to the title and the URL to `base_url`.
+    pub publisher: Publisher,
     /// `[extra]`, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
     /// `[split]`, the splitter's rules.
@@ -226,6 +245,7 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
         feed_limit,
         reading,
         permalinks,
+        publisher,
         extra,
         split,
     } = raw;
@@ -242,6 +262,7 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
             available_themes(root)
         );
     }
+    let publisher = resolve_publisher(publisher, &title, &base_url);
     Ok(Config {
         root: root.to_path_buf(),
         title,
@@ -258,6 +279,7 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
         feed_limit,
         reading,
         permalinks,
+        publisher,
         extra: serde_json::to_value(extra).context("`[extra]` cannot be handed to templates")?,
         split,
         content_dir: root.join("content"),
@@ -266,6 +288,15 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
         theme_dir,
         output_dir: root.join("public"),
     })
+}
+
+/// Fills the publisher's name and home page from the site's when `[publisher]` leaves them out.
+fn resolve_publisher(publisher: Publisher, title: &str, base_url: &str) -> Publisher {
+    let Publisher { name, logo, url } = publisher;
+    let or = |value: String, default: &str| {
+        if value.trim().is_empty() { default.to_owned() } else { value.trim().to_owned() }
+    };
+    Publisher { name: or(name, title), logo: logo.trim().to_owned(), url: or(url, base_url) }
 }
 
 fn available_themes(root: &Path) -> String {
@@ -333,6 +364,8 @@ fn validate_permalinks(links: &Permalinks) -> Result<()> {
         ("issue", &links.issue, ":day"),
         ("section", &links.section, ":slug"),
         ("author", &links.author, ":slug"),
+        ("page", &links.page, ":page"),
+        ("page", &links.page, ":day"),
     ];
     for (key, pattern, needed) in checks {
         if !pattern.starts_with('/') || !pattern.ends_with('/') {
@@ -443,6 +476,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = Config::parse("title = \"D\"\ntheme = \"nope\"", dir.path()).unwrap_err();
         assert!(err.to_string().contains("theme `nope` not found"), "{err}");
+    }
+
+    #[test]
+    fn page_permalinks_need_the_page_and_the_day() {
+        let dir = site_with_theme();
+        let config = Config::parse("title = \"D\"", dir.path()).unwrap();
+        assert_eq!(config.permalinks.page, "/:year/:month/:day/:page/");
+        assert_eq!(config.publisher.name, "D");
+        for bad in ["/:year/:month/:day/", "/ban/:page/"] {
+            let text = format!("title = \"D\"\n[permalinks]\npage = \"{bad}\"");
+            let err = format!("{:#}", Config::parse(&text, dir.path()).unwrap_err());
+            assert!(err.contains("`permalinks.page`"), "{err}");
+        }
     }
 
     #[test]

@@ -16,8 +16,10 @@ use crate::config::Config;
 use crate::content::load::{Failure, Loaded, LoadedArticle, SectionIndex, base_slug};
 use crate::text::slugify;
 
+pub(crate) mod pages;
 pub(crate) mod urls;
 
+pub use pages::PrintPage;
 use urls::permalink;
 
 /// An article with its place in the site.
@@ -35,6 +37,8 @@ pub struct Article {
     pub(crate) authors: Vec<usize>,
     /// Index into [`Site::issues`].
     pub(crate) issue: usize,
+    /// Index into its issue's [`Issue::pages`], when it names a `page`.
+    pub(crate) print_page: Option<usize>,
 }
 
 /// One day's edition.
@@ -46,6 +50,8 @@ pub struct Issue {
     pub url: String,
     /// Its articles in print order (indexes into [`Site::articles`]).
     pub articles: Vec<usize>,
+    /// Its printed pages (版面) in print order.
+    pub pages: Vec<PrintPage>,
 }
 
 /// A section of the paper.
@@ -91,7 +97,8 @@ pub struct Site {
     pub authors: Vec<Author>,
 }
 
-/// Builds the site from what `load` read. Clashing URLs become failures.
+/// Builds the site from what `load` read, with each issue's print pages. Clashing URLs become
+/// failures.
 pub(crate) fn build_site(config: &Config, loaded: Loaded) -> (Site, Vec<Failure>) {
     let Loaded { mut articles, section_indexes } = loaded;
     articles.sort_by(|a, b| b.issue.cmp(&a.issue).then_with(|| compare_print_order(a, b)));
@@ -110,6 +117,7 @@ pub(crate) fn build_site(config: &Config, loaded: Loaded) -> (Site, Vec<Failure>
                 date: data.issue,
                 url: permalink(&config.permalinks.issue, Some(data.issue), ""),
                 articles: Vec::new(),
+                pages: Vec::new(),
             });
             site.issues.len() - 1
         });
@@ -122,10 +130,19 @@ pub(crate) fn build_site(config: &Config, loaded: Loaded) -> (Site, Vec<Failure>
             author_names.entry(name.clone()).or_default().push(index);
         }
         let url = permalink(&config.permalinks.article, Some(data.issue), &slug);
-        site.articles.push(Article { data, slug, url, section, authors: Vec::new(), issue });
+        site.articles.push(Article {
+            data,
+            slug,
+            url,
+            section,
+            authors: Vec::new(),
+            issue,
+            print_page: None,
+        });
     }
     site.sections = sections;
     site.authors = build_authors(config, author_names, &mut site.articles);
+    failures.extend(pages::assign_pages(config, &mut site));
     (site, failures)
 }
 

@@ -11,12 +11,12 @@ use serde_json::{Map, Value};
 use super::{Job, Kind, LATEST_PER_SECTION, MORE_FROM_SECTION, RECENT_ISSUES};
 use crate::config::Config;
 use crate::model::urls::{page_count, paginated_url};
-use crate::model::{Article, Issue, Site};
+use crate::model::{Article, Issue, PrintPage, Site};
 
 /// A JSON object from owned values. Unlike `json!`, which re-serialises every value it is
 /// given (a deep copy through serde), this moves them in: page contexts are built for every
 /// page, and the copies were a large share of a build's time.
-fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+pub(super) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     Value::Object(entries.into_iter().map(|(key, value)| (key.to_owned(), value)).collect())
 }
 
@@ -162,6 +162,9 @@ pub(crate) fn context_for(
         Kind::Article(i) => {
             (site.articles[i].data.title.clone(), article_context(site, body, shared, i))
         }
+        Kind::Page { issue, page } => {
+            (site.issues[issue].pages[page].name.clone(), page_context(site, shared, issue, page))
+        }
         Kind::Section { section, page } => section_context(site, config, shared, section, page),
         Kind::Author(i) => (site.authors[i].name.clone(), author_context(site, shared, i)),
         Kind::Authors => (String::new(), authors_context(site, shared)),
@@ -181,6 +184,7 @@ pub(crate) fn kind_name(kind: Kind) -> &'static str {
         Kind::Index => "index",
         Kind::Issue(_) => "issue",
         Kind::Article(_) => "article",
+        Kind::Page { .. } => "print_page",
         Kind::Section { .. } => "section",
         Kind::Author(_) => "author",
         Kind::Authors => "authors",
@@ -229,13 +233,8 @@ fn issue_context(site: &Site, shared: &Shared, index: usize) -> Value {
     let Some(issue) = site.issues.get(index) else {
         return object([("issue", Value::Null), ("recent_issues", recent)]);
     };
-    let mut value = shared.issue_refs[index].clone();
+    let mut value = issue_frame(site, shared, index);
     let map = value.as_object_mut().expect("issue refs are objects");
-    map.insert("prev".into(), shared.issue_refs.get(index + 1).cloned().unwrap_or(Value::Null));
-    map.insert(
-        "next".into(),
-        index.checked_sub(1).map_or(Value::Null, |i| shared.issue_refs[i].clone()),
-    );
     map.insert(
         "lead".into(),
         issue.articles.first().map_or(Value::Null, |&a| shared.summary(site, a)),
@@ -244,23 +243,71 @@ fn issue_context(site: &Site, shared: &Shared, index: usize) -> Value {
     object([("issue", value), ("recent_issues", recent)])
 }
 
+/// An issue's reference with its neighbours (`prev` older, `next` newer) and its print pages:
+/// what an issue front and a page view show of the issue.
+fn issue_frame(site: &Site, shared: &Shared, index: usize) -> Value {
+    let mut value = shared.issue_refs[index].clone();
+    let map = value.as_object_mut().expect("issue refs are objects");
+    map.insert("prev".into(), shared.issue_refs.get(index + 1).cloned().unwrap_or(Value::Null));
+    map.insert(
+        "next".into(),
+        index.checked_sub(1).map_or(Value::Null, |i| shared.issue_refs[i].clone()),
+    );
+    let pages = site.issues[index].pages.iter().map(|p| print_page_ref(p, shared)).collect();
+    map.insert("pages".into(), pages);
+    value
+}
+
+/// A print page's name, short name, URL, section and article count.
+fn print_page_ref(page: &PrintPage, shared: &Shared) -> Value {
+    object([
+        ("name", text(&page.name)),
+        ("short", text(&page.short)),
+        ("url", text(&page.url)),
+        ("section", page.section.map_or(Value::Null, |s| shared.section_refs[s].clone())),
+        ("article_count", page.articles.len().into()),
+    ])
+}
+
+/// A page view: the page with its articles, its neighbours in the issue and the issue.
+fn page_context(site: &Site, shared: &Shared, issue: usize, index: usize) -> Value {
+    let pages = &site.issues[issue].pages;
+    let page = &pages[index];
+    let mut value = print_page_ref(page, shared);
+    if let Some(map) = value.as_object_mut() {
+        map.insert("articles".into(), summaries_of(site, shared, &page.articles));
+    }
+    let around = |i: Option<usize>| {
+        i.and_then(|i| pages.get(i)).map_or(Value::Null, |p| print_page_ref(p, shared))
+    };
+    object([
+        ("print_page", value),
+        ("prev_page", around(index.checked_sub(1))),
+        ("next_page", around(Some(index + 1))),
+        ("issue", issue_frame(site, shared, issue)),
+    ])
+}
+
 /// Consecutive articles of the same section and page, in print order.
 fn print_groups(site: &Site, shared: &Shared, issue: &Issue) -> Value {
-    let mut groups: Vec<(Option<usize>, Option<&str>, Vec<usize>)> = Vec::new();
+    type Group<'a> = (Option<usize>, Option<&'a str>, Option<usize>, Vec<usize>);
+    let mut groups: Vec<Group<'_>> = Vec::new();
     for &a in &issue.articles {
         let article = &site.articles[a];
         let key = (article.section, article.data.page.as_deref());
         match groups.last_mut() {
-            Some((section, page, list)) if (*section, *page) == key => list.push(a),
-            _ => groups.push((key.0, key.1, vec![a])),
+            Some((section, page, _, list)) if (*section, *page) == key => list.push(a),
+            _ => groups.push((key.0, key.1, article.print_page, vec![a])),
         }
     }
     groups
         .into_iter()
-        .map(|(section, page, list)| {
+        .map(|(section, page, print_page, list)| {
+            let print_page = print_page.and_then(|p| issue.pages.get(p));
             object([
                 ("section", section.map_or(Value::Null, |s| shared.section_refs[s].clone())),
                 ("page", page.map_or(Value::Null, text)),
+                ("print_page", print_page.map_or(Value::Null, |p| print_page_ref(p, shared))),
                 ("articles", summaries_of(site, shared, &list)),
             ])
         })
@@ -279,8 +326,11 @@ fn article_context(site: &Site, body: Option<&str>, shared: &Shared, index: usiz
     map.insert("source".into(), data.source.clone().into());
     let (prev, next) = neighbours(site, index);
     let summary = |i: Option<usize>| i.map_or(Value::Null, |a| shared.summary(site, a));
+    let pages = &site.issues[article.issue].pages;
+    let print_page = article.print_page.and_then(|p| pages.get(p));
     object([
         ("article", value),
+        ("print_page", print_page.map_or(Value::Null, |p| print_page_ref(p, shared))),
         ("issue", shared.issue_refs[article.issue].clone()),
         ("prev", summary(prev)),
         ("next", summary(next)),
@@ -324,6 +374,7 @@ pub(crate) fn deps(job: &Job, site: &Site, config: &Config) -> Vec<usize> {
             list
         }
         Kind::Issue(i) => site.issues[i].articles.clone(),
+        Kind::Page { issue, page } => site.issues[issue].pages[page].articles.clone(),
         Kind::Article(i) => {
             let (prev, next) = neighbours(site, i);
             let mut list = vec![i];
@@ -392,22 +443,29 @@ fn authors_context(site: &Site, shared: &Shared) -> Value {
 }
 
 fn archive_context(site: &Site, shared: &Shared) -> Value {
-    let mut months: Vec<Value> = Vec::new();
-    let mut current: Option<(i32, u32)> = None;
-    for (issue, reference) in site.issues.iter().zip(&shared.issue_refs) {
+    let mut runs: Vec<((i32, u32), Vec<usize>)> = Vec::new();
+    for (i, issue) in site.issues.iter().enumerate() {
         let key = (issue.date.year(), issue.date.month());
-        if current != Some(key) {
-            current = Some(key);
-            months.push(object([
-                ("year", key.0.into()),
-                ("month", key.1.into()),
-                ("label_date", format!("{:04}-{:02}-01", key.0, key.1).into()),
-                ("issues", Value::Array(Vec::new())),
-            ]));
-        }
-        if let Some(Value::Array(issues)) = months.last_mut().and_then(|m| m.get_mut("issues")) {
-            issues.push(reference.clone());
+        match runs.last_mut() {
+            Some((month, list)) if *month == key => list.push(i),
+            _ => runs.push((key, vec![i])),
         }
     }
-    object([("months", months.into())])
+    let months: Vec<Value> = runs
+        .iter()
+        .map(|&((year, month), ref list)| {
+            let by_day: std::collections::BTreeMap<_, _> =
+                list.iter().map(|&i| (site.issues[i].date, &shared.issue_refs[i])).collect();
+            object([
+                ("year", year.into()),
+                ("month", month.into()),
+                ("anchor", format!("month-{year:04}-{month:02}").into()),
+                ("label_date", format!("{year:04}-{month:02}-01").into()),
+                ("issues", list.iter().map(|&i| shared.issue_refs[i].clone()).collect()),
+                ("weeks", super::calendar::month_calendar(year, month, &by_day)),
+            ])
+        })
+        .collect();
+    let keys: Vec<(i32, u32)> = runs.iter().map(|(key, _)| *key).collect();
+    object([("months", months.into()), ("years", super::calendar::year_index(&keys))])
 }

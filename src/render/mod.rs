@@ -23,7 +23,9 @@ use crate::config::Config;
 use crate::model::urls::output_path;
 use crate::model::{Article, Site};
 
+mod calendar;
 mod context;
+mod json_ld;
 mod plan;
 pub(crate) mod signature;
 mod template_deps;

@@ -21,7 +21,15 @@ pub(crate) enum Kind {
     Index,
     Issue(usize),
     Article(usize),
-    Section { section: usize, page: usize },
+    /// A printed page (版面) of an issue: indexes into `Site::issues` and its `pages`.
+    Page {
+        issue: usize,
+        page: usize,
+    },
+    Section {
+        section: usize,
+        page: usize,
+    },
     Author(usize),
     Authors,
     Archive,
@@ -38,6 +46,11 @@ pub(crate) fn plan(site: &Site, config: &Config, templates: &Templates) -> Vec<J
     jobs.push(job(Kind::Index, "index.html", "/".to_owned()));
     for (i, issue) in site.issues.iter().enumerate() {
         jobs.push(job(Kind::Issue(i), "issue.html", issue.url.clone()));
+    }
+    for (i, issue) in site.issues.iter().enumerate() {
+        for (page, print) in issue.pages.iter().enumerate() {
+            jobs.push(job(Kind::Page { issue: i, page }, "page.html", print.url.clone()));
+        }
     }
     for (i, article) in site.articles.iter().enumerate() {
         jobs.push(job(Kind::Article(i), "article.html", article.url.clone()));

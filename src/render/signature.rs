@@ -17,7 +17,7 @@ use super::templates::Templates;
 use super::{self as render, Job, Kind, Shared};
 use crate::config::Config;
 use crate::hash::{hash_value, value_hash};
-use crate::model::Site;
+use crate::model::{PrintPage, Site};
 
 /// How many recent issues the fronts list (must match `render`).
 const RECENT_ISSUES: usize = 10;
@@ -127,6 +127,15 @@ impl<'a> Signer<'a> {
                 let article = &self.site.articles[i];
                 (article.data.file_hash, &article.slug).hash(hasher);
                 hashes.issues[article.issue].hash(hasher);
+                let pages = &self.site.issues[article.issue].pages;
+                self.page_frame(article.print_page.and_then(|p| pages.get(p)), hasher);
+            }
+            Kind::Page { issue, page } => {
+                self.issue_frame(issue, hasher);
+                let pages = &self.site.issues[issue].pages;
+                for around in [page.checked_sub(1), Some(page), Some(page + 1)] {
+                    self.page_frame(around.and_then(|p| pages.get(p)), hasher);
+                }
             }
             Kind::Section { section, page } => {
                 hashes.sections[section].hash(hasher);
@@ -145,7 +154,15 @@ impl<'a> Signer<'a> {
         }
     }
 
-    /// An issue front: its ref, its neighbours, the recent issues and the section names.
+    /// What a reference to a print page shows: its name, URL, section and article count.
+    fn page_frame(&self, page: Option<&PrintPage>, hasher: &mut DefaultHasher) {
+        let Some(page) = page else { return 0u8.hash(hasher) };
+        (&page.name, &page.url, page.articles.len()).hash(hasher);
+        page.section.map(|s| self.hashes.sections[s]).hash(hasher);
+    }
+
+    /// An issue front: its ref, its neighbours, its print pages, the recent issues and the
+    /// section names.
     fn issue_frame(&self, index: usize, hasher: &mut DefaultHasher) {
         let refs = &self.hashes.issues;
         let around = index.saturating_sub(1)..(index + 2).min(refs.len());
@@ -153,5 +170,8 @@ impl<'a> Signer<'a> {
         refs.get(around).unwrap_or_default().hash(hasher);
         refs.iter().take(RECENT_ISSUES).for_each(|r| r.hash(hasher));
         self.hashes.sections.hash(hasher);
+        for page in self.site.issues.get(index).map(|i| i.pages.as_slice()).unwrap_or_default() {
+            self.page_frame(Some(page), hasher);
+        }
     }
 }

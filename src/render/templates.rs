@@ -295,6 +295,11 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
     tera.register_filter("reading_time", move |value: &Value, _: &HashMap<String, Value>| {
         reading_time_filter(value, &speed)
     });
+    tera.register_filter("json_ld", super::json_ld::json_ld_filter);
+    let site = super::json_ld::Site::of(config);
+    tera.register_filter("news_article", move |value: &Value, args: &HashMap<String, Value>| {
+        super::json_ld::news_article_filter(&site, value, args)
+    });
     let base_url = config.base_url.clone();
     let base_path = config.base_path.clone();
     tera.register_function("url", move |args: &HashMap<String, Value>| {

@@ -9,6 +9,7 @@ mod hostile;
 mod html_valid;
 mod interrupt;
 mod lock;
+mod reader;
 mod serve;
 mod split;
 mod split_props;

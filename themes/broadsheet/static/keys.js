@@ -1,4 +1,5 @@
-// broadsheet: the arrow keys go to the previous (←) and next (→) article of the issue, in
+// broadsheet: the arrow keys go to the previous (←) and next (→) article of the issue (or, on a
+// page view, the previous and next printed page), in
 // print order, following the page's rel="prev" / rel="next" links. Keys typed into a form
 // field, or with a modifier, are left alone.
 (function () {
