@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::support::{TempSite, assert_tree_matches, copy_tree, fixture_path, repo_root};
-use crate::tools::{self, node_with_playwright, require_tool, run_vnu, serve_dir, vnu};
+use crate::tools::{self, node_with_playwright_and_axe, require_tool, run_vnu, serve_dir, vnu};
 
 /// The reader fixture in a temporary folder, with the repository's themes.
 fn reader_site() -> TempSite {
@@ -317,7 +317,10 @@ fn titles_containing(site: &TempSite, word: &str) -> BTreeSet<String> {
 
 #[test]
 fn reader_pages_pass_in_the_browser_with_no_serious_axe_violation() {
-    let Some(checker) = require_tool("playwright", node_with_playwright()) else { return };
+    let Some(checker) = require_tool("playwright and axe-core", node_with_playwright_and_axe())
+    else {
+        return;
+    };
     let site = reader_site();
     build(&site, &[]);
     let (port, _guard) = serve_dir(&site.path("public"));

@@ -67,13 +67,22 @@ pub(crate) fn node_with_playwright() -> Option<PageChecker> {
     (installed && is_executable(Path::new(CHROMIUM))).then_some(PageChecker { node })
 }
 
+/// [`node_with_playwright`] plus axe-core (`tests/browser/node_modules/axe-core`), for the
+/// accessibility checks.
+pub(crate) fn node_with_playwright_and_axe() -> Option<PageChecker> {
+    let axe = browser_dir().join("node_modules/axe-core/axe.min.js").is_file();
+    node_with_playwright().filter(|_| axe)
+}
+
 /// How to install each tool a test may ask for, by the name given to [`require_tool`].
 fn install_hint(tool: &str) -> &'static str {
     match tool {
         "vnu" => {
             "apt-get install default-jre-headless; (cd tests/browser && npm ci --ignore-scripts)"
         }
-        "playwright" => "apt-get install chromium; (cd tests/browser && npm ci --ignore-scripts)",
+        "playwright" | "playwright and axe-core" => {
+            "apt-get install chromium; (cd tests/browser && npm ci --ignore-scripts)"
+        }
         _ => "see .ci/run",
     }
 }
