@@ -1,0 +1,81 @@
+//! Issue #11, items 9 and 10: careless or hostile input gets an error that names the file,
+//! the line and what to do, and site-level traps (relative sitemaps, unbounded templates, raw
+//! HTML) are handled or switched off. Each test failed before its fix.
+
+use crate::support::{Run, TempSite};
+
+/// The fixture's article whose front matter the tests below break.
+const ARTICLE: &str = "content/2024-05-23/02-more.md";
+
+/// The fixture site with `line` added to the front matter of [`ARTICLE`] (before `title:`,
+/// so it is line 2), built.
+fn build_with_field(line: &str) -> Run {
+    let site = TempSite::new("basic");
+    let text = std::fs::read_to_string(site.path(ARTICLE)).unwrap();
+    site.write(ARTICLE, text.replacen("title:", &format!("{line}\ntitle:"), 1));
+    site.run(&["build"])
+}
+
+fn first_error(run: &Run) -> &str {
+    assert!(!run.success, "the build succeeded:\n{}", run.stderr);
+    run.stderr.lines().next().unwrap_or_default()
+}
+
+#[test]
+fn authors_that_are_not_names_say_what_authors_must_be() {
+    for value in ["5", "{name: x}", "[[a, b]]"] {
+        let run = build_with_field(&format!("authors: {value}"));
+        assert_eq!(
+            first_error(&run),
+            format!(
+                "error: {ARTICLE}:2: `authors` must be a name or a list of names, e.g. `authors: [Jane Doe]`"
+            ),
+            "authors: {value}"
+        );
+    }
+    let run = build_with_field("tags: {a: 1}");
+    assert!(first_error(&run).contains(":2: `tags` must be a word or a list of words"));
+}
+
+#[test]
+fn a_slug_with_nothing_to_make_a_url_from_is_refused_with_file_and_line() {
+    for slug in ["..", ".", "/", "\"!!!\"", "\"../..\""] {
+        let run = build_with_field(&format!("slug: {slug}"));
+        let error = first_error(&run);
+        assert!(
+            error.starts_with(&format!("error: {ARTICLE}:2: `slug` = ")),
+            "slug: {slug}: {error}"
+        );
+        assert!(error.contains("has no letter or digit to make a URL from"), "{error}");
+        assert!(error.contains("or remove the line"), "{error}");
+    }
+}
+
+#[test]
+fn dates_that_do_not_exist_say_why() {
+    let cases = [
+        ("2023-02-29", "February 2023 has 28 days"),
+        ("2024-04-31", "April 2024 has 30 days"),
+        ("2024-13-01", "there is no month 13"),
+        ("2024-05-00", "days start at 01"),
+    ];
+    for (date, why) in cases {
+        let run = build_with_field(&format!("date: {date}"));
+        let error = first_error(&run);
+        assert!(error.contains(&format!(":2: `date` = \"{date}\" is no such day: {why}")), "{error}");
+    }
+}
+
+#[test]
+fn a_yaml_alias_bomb_names_the_line_of_the_aliases() {
+    let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x]");
+    for (name, inner) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip("abcdefgh".chars()) {
+        let refs = vec![format!("*{inner}"); 9].join(", ");
+        yaml.push_str(&format!("\n{name}: &{name} [{refs}]"));
+    }
+    let run = build_with_field(&yaml);
+    let error = first_error(&run);
+    // `a:` is line 2, its first user `b:` line 3.
+    assert!(error.starts_with(&format!("error: {ARTICLE}:3: YAML aliases")), "{error}");
+    assert!(error.contains("alias bomb"), "{error}");
+}
