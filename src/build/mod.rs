@@ -528,7 +528,7 @@ fn collect_pages(
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok(page) => pages.push(page),
-            Err(error) if seen_errors.insert(format!("{error:#}")) => {
+            Err(error) if seen_errors.insert(render::error_key(&error)) => {
                 failures.push(Failure { path: PathBuf::from(output_path(&job.url)), error });
             }
             Err(_) => {}

@@ -62,7 +62,10 @@ fn dates_that_do_not_exist_say_why() {
     for (date, why) in cases {
         let run = build_with_field(&format!("date: {date}"));
         let error = first_error(&run);
-        assert!(error.contains(&format!(":2: `date` = \"{date}\" is no such day: {why}")), "{error}");
+        assert!(
+            error.contains(&format!(":2: `date` = \"{date}\" is no such day: {why}")),
+            "{error}"
+        );
     }
 }
 
@@ -78,4 +81,43 @@ fn a_yaml_alias_bomb_names_the_line_of_the_aliases() {
     // `a:` is line 2, its first user `b:` line 3.
     assert!(error.starts_with(&format!("error: {ARTICLE}:3: YAML aliases")), "{error}");
     assert!(error.contains("alias bomb"), "{error}");
+}
+
+#[test]
+fn a_failing_filter_names_the_template_file_line_and_the_article() {
+    let site = TempSite::new("basic");
+    let theme = std::fs::read_to_string(site.path("themes/plain/templates/article.html")).unwrap();
+    let broken = theme.replacen("<h1>", "{{ article.title | date(format=\"%Y\") }}\n<h1>", 1);
+    site.write("templates/article.html", &broken);
+    let line = broken.lines().position(|l| l.contains("| date(")).unwrap() + 1;
+    let run = site.run(&["build"]);
+    assert!(!run.success);
+    let error = run.stderr.lines().find(|l| l.contains("02-more.md")).expect(&run.stderr);
+    assert!(error.contains("the page of `content/2024-05-23/02-more.md`"), "{error}");
+    assert!(error.contains(&format!("template `templates/article.html:{line}`")), "{error}");
+    assert!(error.contains("Filter call 'date' failed"), "{error}");
+    assert!(error.contains("fix the `date` filter's use or its input"), "{error}");
+
+    // In a parent template the file is the parent's, found by its call of the filter.
+    let site = TempSite::new("basic");
+    let base = std::fs::read_to_string(site.path("themes/plain/templates/base.html")).unwrap();
+    site.write("templates/base.html", format!("{{{{ \"x\" | long_date }}}}\n{base}"));
+    let run = site.run(&["build"]);
+    assert!(run.stderr.contains("template `templates/base.html:1`"), "{}", run.stderr);
+    assert!(!run.stderr.contains("template `date`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_template_error_common_to_every_article_is_reported_once() {
+    let site = TempSite::new("basic");
+    let theme = std::fs::read_to_string(site.path("themes/plain/templates/article.html")).unwrap();
+    site.write("templates/article.html", theme.replacen("<h1>", "{{ article.nope }}<h1>", 1));
+    let run = site.run(&["build"]);
+    assert_eq!(
+        run.stderr.matches("Variable `article.nope` not found").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("templates/article.html:"), "{}", run.stderr);
 }
