@@ -270,6 +270,7 @@ impl Session {
         let generated =
             feeds::generate(site, model.id, &bodies, &self.config, &mut self.state.feeds);
         report.timings.feeds = stage.elapsed();
+        failures.extend(render::url_clashes(&plan.jobs, site, generated.iter().map(|g| &*g.path)));
         log_time(stage, "generated feeds, sitemap and search index");
         report.broken_links = broken_links(&pages);
         if let (true, Some(staging)) = (failures.is_empty(), staging) {

@@ -23,12 +23,14 @@ use crate::config::Config;
 use crate::model::urls::output_path;
 use crate::model::{Article, Site};
 
+mod clashes;
 mod context;
 mod plan;
 pub(crate) mod signature;
 mod template_deps;
 pub mod templates;
 
+pub(crate) use clashes::url_clashes;
 pub(crate) use context::{Shared, context_for, deps, kind_name, share, summary_hash};
 pub(crate) use plan::{Job, Kind, plan};
 pub use templates::Templates;

@@ -121,3 +121,40 @@ fn a_template_error_common_to_every_article_is_reported_once() {
     );
     assert!(run.stderr.contains("templates/article.html:"), "{}", run.stderr);
 }
+
+/// The fixture site with `toml` appended to its `site.toml`.
+fn site_with_toml(toml: &str) -> TempSite {
+    let site = TempSite::new("basic");
+    let text = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write("site.toml", format!("{text}\n{toml}\n"));
+    site
+}
+
+#[test]
+fn an_article_landing_on_a_generated_page_names_the_article_file() {
+    let site = site_with_toml("[permalinks]\narticle = \"/:slug/\"");
+    let text = std::fs::read_to_string(site.path(ARTICLE)).unwrap();
+    site.write(ARTICLE, text.replacen("title:", "slug: archive\ntitle:", 1));
+    let run = site.run(&["build"]);
+    assert_eq!(
+        first_error(&run),
+        format!(
+            "error: {ARTICLE}: this article's page and the archive page would both be written to \
+             `archive/index.html` (the URL `/archive/`); give this article another `slug`, or \
+             change `permalinks.article` in site.toml"
+        )
+    );
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn a_section_landing_on_a_generated_page_names_the_site_toml_key() {
+    let site = site_with_toml("[permalinks]\nsection = \"/:slug/\"");
+    let text = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write("site.toml", text.replace("slug = \"jingji\"", "slug = \"authors\""));
+    let run = site.run(&["build"]);
+    let error = first_error(&run);
+    assert!(error.starts_with("error: site.toml: the index of section `经济` (slug `authors`)"));
+    assert!(error.contains("the list of authors would both be written to `authors/index.html`"));
+    assert!(error.contains("`[[sections]]` entry of site.toml, or change `permalinks.section`"));
+}
