@@ -158,3 +158,53 @@ fn a_section_landing_on_a_generated_page_names_the_site_toml_key() {
     assert!(error.contains("the list of authors would both be written to `authors/index.html`"));
     assert!(error.contains("`[[sections]]` entry of site.toml, or change `permalinks.section`"));
 }
+
+#[test]
+fn without_a_host_in_base_url_the_sitemap_is_left_out_with_one_warning() {
+    let site = TempSite::new("basic");
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        toml.replace("base_url = \"https://example.org/\"", "base_url = \"/\""),
+    );
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(!site.path("public/sitemap.xml").exists(), "a sitemap with relative <loc>s");
+    assert_eq!(run.stderr.matches("`sitemap.xml` is not written").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("set `base_url = \"https://your.domain/\"`"), "{}", run.stderr);
+    let robots = std::fs::read_to_string(site.path("public/robots.txt")).unwrap();
+    assert!(!robots.contains("Sitemap"), "{robots}");
+    // Atom ids must be absolute IRIs: stable `urn:uuid:`s, the same on the next build.
+    let atom = std::fs::read_to_string(site.path("public/atom.xml")).unwrap();
+    let ids: Vec<&str> =
+        atom.split("<id>").skip(1).map(|s| &s[..s.find("</id>").unwrap()]).collect();
+    assert!(ids.len() > 1 && ids.iter().all(|id| id.starts_with("urn:uuid:")), "{ids:?}");
+    std::fs::remove_dir_all(site.path("public")).unwrap();
+    assert!(site.run(&["build"]).success);
+    assert_eq!(std::fs::read_to_string(site.path("public/atom.xml")).unwrap(), atom);
+
+    // With a host, the sitemap is back with absolute URLs, and no warning.
+    let run = site.run(&["build", "--base-url", "https://example.org/news/"]);
+    assert!(!run.stderr.contains("sitemap"), "{}", run.stderr);
+    let sitemap = std::fs::read_to_string(site.path("public/sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://example.org/news/archive/</loc>"), "{sitemap}");
+}
+
+#[test]
+fn init_placeholders_are_not_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let run = crate::support::run_binary(&["init", site.to_str().unwrap()], dir.path());
+    assert!(run.success, "{}", run.stderr);
+    let placeholders: Vec<_> = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.file_name().is_some_and(|n| n == ".keep" || n == ".gitkeep"))
+        .collect();
+    let run = crate::support::run_binary(&["build", "--root", site.to_str().unwrap()], dir.path());
+    assert!(run.success, "{}", run.stderr);
+    for entry in walkdir::WalkDir::new(site.join("public")) {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(name != ".keep" && name != ".gitkeep", "{name} was published ({placeholders:?})");
+    }
+}
