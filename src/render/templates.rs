@@ -377,6 +377,38 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
     tera.register_function("url", move |args: &HashMap<String, Value>| {
         url_function(args, &base_url, &base_path)
     });
+    tera.register_function("range", checked_range);
+}
+
+/// The most numbers one `range(…)` call may make: `range(end=100000000)` took 4.4 GB, and
+/// Tera's own `range` loops for ever on `step_by=0`.
+pub const RANGE_LIMIT: usize = 100_000;
+
+/// Tera's `range(start=0, end, step_by=1)`, refusing a `step_by` of 0 and more than
+/// [`RANGE_LIMIT`] numbers.
+fn checked_range(args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let number = |key: &str, default: Option<usize>| match args.get(key) {
+        Some(value) => value.as_u64().and_then(|n| usize::try_from(n).ok()).ok_or_else(|| {
+            tera::Error::msg(format!("`range` takes a whole number ≥ 0 as `{key}`, not {value}"))
+        }),
+        None => default.ok_or_else(|| tera::Error::msg("`range` needs `end`, e.g. range(end=5)")),
+    };
+    let (start, end, step) =
+        (number("start", Some(0))?, number("end", None)?, number("step_by", Some(1))?);
+    if step == 0 {
+        return Err(tera::Error::msg("`range` with `step_by=0` would never end; use 1 or more"));
+    }
+    if start > end {
+        return Err(tera::Error::msg(format!("`range` has start={start} past end={end}")));
+    }
+    let count = (end - start).div_ceil(step);
+    if count > RANGE_LIMIT {
+        return Err(tera::Error::msg(format!(
+            "`range(start={start}, end={end})` would make {count} numbers, more than the \
+             {RANGE_LIMIT} a template may ask for; loop over the site's data instead"
+        )));
+    }
+    Ok(Value::from((start..end).step_by(step).collect::<Vec<usize>>()))
 }
 
 type FilterResult = tera::Result<Value>;

@@ -208,3 +208,24 @@ fn init_placeholders_are_not_published() {
         assert!(name != ".keep" && name != ".gitkeep", "{name} was published ({placeholders:?})");
     }
 }
+
+#[test]
+fn a_template_range_past_the_limit_is_an_error_not_gigabytes() {
+    for (call, says) in [
+        ("range(end=100000000)", "would make 100000000 numbers, more than the 100000"),
+        ("range(end=5, step_by=0)", "`step_by=0` would never end"),
+    ] {
+        let site = TempSite::new("basic");
+        site.write("templates/404.html", format!("{{% for i in {call} %}}{{{{ i }}}}{{% endfor %}}\n"));
+        let started = std::time::Instant::now();
+        let run = site.run(&["build"]);
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "{call} took too long");
+        assert!(!run.success, "{call}");
+        assert!(run.stderr.contains(says), "{call}: {}", run.stderr);
+        assert!(run.stderr.contains("template `templates/404.html:1`"), "{}", run.stderr);
+    }
+    let site = TempSite::new("basic");
+    site.write("templates/404.html", "{% for i in range(start=2, end=11, step_by=3) %}{{ i }},{% endfor %}");
+    assert!(site.run(&["build"]).success);
+    assert_eq!(std::fs::read_to_string(site.path("public/404.html")).unwrap(), "2,5,8,");
+}
