@@ -47,6 +47,8 @@ struct RawConfig {
     #[serde(default)]
     permalinks: Permalinks,
     #[serde(default)]
+    markdown: MarkdownOptions,
+    #[serde(default)]
     extra: toml::Table,
     #[serde(default)]
     split: SplitConfig,
@@ -101,6 +103,22 @@ pub struct ReadingSpeed {
 impl Default for ReadingSpeed {
     fn default() -> Self {
         ReadingSpeed { cjk_chars_per_minute: 450, words_per_minute: 220 }
+    }
+}
+
+/// How article bodies are rendered (`[markdown]`).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownOptions {
+    /// Whether raw HTML in bodies (`<script>`, `<iframe>`, inline tags) is kept, as CommonMark
+    /// allows. `false` drops it and turns `javascript:`, `vbscript:` and `data:` link targets
+    /// into `#`: for sites publishing bodies from writers they do not fully trust.
+    pub unsafe_html: bool,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions { unsafe_html: true }
     }
 }
 
@@ -162,6 +180,8 @@ pub struct Config {
     pub reading: ReadingSpeed,
     /// URL patterns.
     pub permalinks: Permalinks,
+    /// How bodies are rendered.
+    pub markdown: MarkdownOptions,
     /// `[extra]`, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
     /// `[split]`, the splitter's rules.
@@ -226,6 +246,7 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
         feed_limit,
         reading,
         permalinks,
+        markdown,
         extra,
         split,
     } = raw;
@@ -258,6 +279,7 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
         feed_limit,
         reading,
         permalinks,
+        markdown,
         extra: serde_json::to_value(extra).context("`[extra]` cannot be handed to templates")?,
         split,
         content_dir: root.join("content"),

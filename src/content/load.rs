@@ -163,7 +163,7 @@ pub(crate) fn load_entry(config: &Config, path: &Path, previous: Option<&Entry>)
 pub(crate) fn load_body(config: &Config, path: &Path) -> Result<String> {
     let text = decode_utf8(crate::fs::read(&config.root.join(path))?)?;
     let parts = front_matter::split(&text)?;
-    Ok(markdown::to_html(parts.body))
+    Ok(markdown::to_html(parts.body, config.markdown.unsafe_html))
 }
 
 /// A content file as last loaded: its stamp and what it parsed to (or its error).

@@ -216,7 +216,10 @@ fn a_template_range_past_the_limit_is_an_error_not_gigabytes() {
         ("range(end=5, step_by=0)", "`step_by=0` would never end"),
     ] {
         let site = TempSite::new("basic");
-        site.write("templates/404.html", format!("{{% for i in {call} %}}{{{{ i }}}}{{% endfor %}}\n"));
+        site.write(
+            "templates/404.html",
+            format!("{{% for i in {call} %}}{{{{ i }}}}{{% endfor %}}\n"),
+        );
         let started = std::time::Instant::now();
         let run = site.run(&["build"]);
         assert!(started.elapsed() < std::time::Duration::from_secs(20), "{call} took too long");
@@ -225,7 +228,39 @@ fn a_template_range_past_the_limit_is_an_error_not_gigabytes() {
         assert!(run.stderr.contains("template `templates/404.html:1`"), "{}", run.stderr);
     }
     let site = TempSite::new("basic");
-    site.write("templates/404.html", "{% for i in range(start=2, end=11, step_by=3) %}{{ i }},{% endfor %}");
+    site.write(
+        "templates/404.html",
+        "{% for i in range(start=2, end=11, step_by=3) %}{{ i }},{% endfor %}",
+    );
     assert!(site.run(&["build"]).success);
     assert_eq!(std::fs::read_to_string(site.path("public/404.html")).unwrap(), "2,5,8,");
+}
+
+#[test]
+fn unsafe_html_false_drops_raw_html_and_script_links_from_bodies() {
+    let body =
+        "\n<script>steal()</script>\n\nText <iframe src=x></iframe> [go](javascript:steal())\n";
+    let page_of = |site: &TempSite| {
+        walkdir::WalkDir::new(site.path("public"))
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.ends_with("index.html"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .find(|html| html.contains("Text "))
+            .expect("the article page")
+    };
+    let default = TempSite::new("basic");
+    let text = std::fs::read_to_string(default.path(ARTICLE)).unwrap();
+    default.write(ARTICLE, format!("{text}{body}"));
+    assert!(default.run(&["build"]).success);
+    assert!(page_of(&default).contains("<script>steal()</script>"), "the default keeps raw HTML");
+
+    let site = site_with_toml("[markdown]\nunsafe_html = false");
+    site.write(ARTICLE, format!("{text}{body}"));
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    let page = page_of(&site);
+    assert!(!page.contains("steal()</script>") && !page.contains("<iframe"), "{page}");
+    assert!(!page.contains("javascript:"), "{page}");
+    assert!(page.contains("<a href=\"#\">go</a>"), "{page}");
 }
