@@ -191,7 +191,7 @@ fn without_a_host_in_base_url_the_sitemap_is_left_out_with_one_warning() {
 }
 
 #[test]
-fn init_placeholders_are_not_published() {
+fn init_ignores_what_builds_write_and_its_placeholders_are_not_published() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     let run = crate::support::run_binary(&["init", site.to_str().unwrap()], dir.path());
@@ -201,8 +201,14 @@ fn init_placeholders_are_not_published() {
         .map(|e| e.unwrap().into_path())
         .filter(|p| p.file_name().is_some_and(|n| n == ".keep" || n == ".gitkeep"))
         .collect();
+    let gitignore =
+        std::fs::read_to_string(site.join(".gitignore")).expect("init writes .gitignore");
+    for ignored in ["/public/", "/.public.staging/", "/.public.lock", "/.broadsheet-cache/"] {
+        assert!(gitignore.lines().any(|l| l == ignored), "{ignored} missing:\n{gitignore}");
+    }
     let run = crate::support::run_binary(&["build", "--root", site.to_str().unwrap()], dir.path());
     assert!(run.success, "{}", run.stderr);
+    assert!(site.join(".public.lock").exists() && site.join(".broadsheet-cache").is_dir());
     for entry in walkdir::WalkDir::new(site.join("public")) {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(name != ".keep" && name != ".gitkeep", "{name} was published ({placeholders:?})");
@@ -263,4 +269,28 @@ fn unsafe_html_false_drops_raw_html_and_script_links_from_bodies() {
     assert!(!page.contains("steal()</script>") && !page.contains("<iframe"), "{page}");
     assert!(!page.contains("javascript:"), "{page}");
     assert!(page.contains("<a href=\"#\">go</a>"), "{page}");
+}
+
+/// The build cache sits in the site (`.broadsheet-cache/`), shared by every output folder
+/// of the site, while each output folder has its own lock: a cache saved by a build of
+/// another output folder is never trusted (its key names the output folder), so a page gone
+/// since the last build of this folder is still removed from it.
+#[test]
+fn a_cache_saved_for_another_output_folder_is_not_trusted() {
+    let site = TempSite::new("basic");
+    let (one, two) = (site.path("out-one"), site.path("out-two"));
+    let build = |out: &std::path::Path| {
+        let run = site.run(&["build", "--output-dir", out.to_str().unwrap()]);
+        assert!(run.success, "{}", run.stderr);
+    };
+    build(&one);
+    let page = one.join("2024/05/23/qian-yi-tian-de-jing-ji-xin-wen/index.html");
+    assert!(page.is_file());
+    std::fs::remove_file(site.path(ARTICLE)).unwrap();
+    build(&two);
+    build(&one);
+    assert!(!page.exists(), "a stale page stayed: the other folder's cache was trusted");
+    let clean = site.path("clean");
+    build(&clean);
+    assert!(crate::support::read_tree(&one) == crate::support::read_tree(&clean));
 }
