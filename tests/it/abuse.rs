@@ -294,3 +294,151 @@ fn a_cache_saved_for_another_output_folder_is_not_trusted() {
     build(&clean);
     assert!(crate::support::read_tree(&one) == crate::support::read_tree(&clean));
 }
+
+/// `broadsheet split <source> --date 2024-05-24 --out out` in a temporary folder, timed;
+/// it must end by itself with an exit status (no panic, no abort) within `limit`.
+fn split(source: &[u8], extra: &[&str]) -> (tempfile::TempDir, Run, std::time::Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("issue.txt"), source).unwrap();
+    let mut args = vec!["split", "issue.txt", "--date", "2024-05-24", "--out", "out"];
+    args.extend(extra);
+    let started = std::time::Instant::now();
+    let run = crate::support::run_binary(&args, dir.path());
+    let took = started.elapsed();
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(took < std::time::Duration::from_secs(60), "split took {took:?}");
+    (dir, run, took)
+}
+
+fn written(dir: &tempfile::TempDir) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir.path().join("out")) else { return Vec::new() };
+    let mut names: Vec<String> =
+        entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn split_refuses_sources_without_an_article_and_writes_nothing() {
+    let only_headings: String = (0..20_000).map(|i| format!("## 标题{i}\n")).collect();
+    for source in ["plain text\nwith no heading\n", only_headings.as_str()] {
+        let (dir, run, _) = split(source.as_bytes(), &[]);
+        assert!(!run.success);
+        assert!(run.stderr.contains("no article found in `issue.txt`"), "{}", run.stderr);
+        assert!(run.stderr.contains("expected a heading followed by a byline or by text"));
+        assert!(written(&dir).is_empty());
+    }
+    for source in ["", "\n \n\t\n"] {
+        let (dir, run, _) = split(source.as_bytes(), &[]);
+        assert!(run.stderr.contains("source issue `issue.txt` is empty"), "{}", run.stderr);
+        assert!(!run.success && written(&dir).is_empty());
+    }
+}
+
+#[test]
+fn split_refuses_binary_and_survives_control_characters() {
+    let binary: Vec<u8> =
+        (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let (dir, run, _) = split(&binary, &[]);
+    assert!(!run.success);
+    assert!(run.stderr.contains("is not valid UTF-8"), "{}", run.stderr);
+    assert!(run.stderr.contains("save it as UTF-8"), "{}", run.stderr);
+    assert!(written(&dir).is_empty());
+
+    // Valid UTF-8 full of NULs, control characters and replacement characters.
+    let noisy = String::from_utf8_lossy(&binary).replace('\n', " ");
+    let source = format!("## Noise\0\u{1}\n\n{noisy}\n");
+    let (dir, run, _) = split(source.as_bytes(), &[]);
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(written(&dir).len(), 1, "{}", run.stdout);
+}
+
+#[test]
+fn split_handles_a_hundred_thousand_lines_and_a_one_megabyte_line() {
+    let mut big = String::new();
+    for i in 0..100_000 {
+        big.push_str(&if i % 500 == 0 {
+            format!("## 标题{i}\n")
+        } else {
+            format!("正文{i}。\n")
+        });
+    }
+    let (dir, run, took) = split(big.as_bytes(), &[]);
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(written(&dir).len(), 200, "{}", run.stdout);
+    eprintln!("100,000 lines split in {took:?}");
+
+    let line = "字".repeat(350_000); // 1,050,000 bytes
+    let (dir, run, took) = split(format!("## 长文\n\n{line}\n").as_bytes(), &[]);
+    assert!(run.success, "{}", run.stderr);
+    let file = dir.path().join("out").join(&written(&dir)[0]);
+    assert!(std::fs::read_to_string(file).unwrap().contains(&line), "the line was cut");
+    eprintln!("a 1 MB line split in {took:?}");
+}
+
+#[test]
+fn split_of_mixed_scripts_gives_ascii_file_names_and_keeps_the_text() {
+    let source = "## Заголовок 标题 عنوان ☃\n□记者 Иван Петров\n\nمرحبا 你好 Привет 😀 \u{200b}\u{202e}.\n\n\
+                  ## 見出し\n\nこんにちは。\n";
+    let (dir, run, _) = split(source.as_bytes(), &[]);
+    assert!(run.success, "{}", run.stderr);
+    let names = written(&dir);
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(|n| n.is_ascii()), "{names:?}");
+    let all: String = names
+        .iter()
+        .map(|n| std::fs::read_to_string(dir.path().join("out").join(n)).unwrap())
+        .collect();
+    assert!(all.contains("مرحبا 你好 Привет 😀") && all.contains("こんにちは。"), "{all}");
+}
+
+#[test]
+fn split_into_a_folder_with_files_never_overwrites_without_force() {
+    let source = "## Harbour opens\n\nThe harbour opened today.\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("issue.txt"), source).unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let args = ["split", "issue.txt", "--date", "2024-05-24", "--out", "out"];
+    assert!(crate::support::run_binary(&args, dir.path()).success);
+    let article = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .unwrap();
+    std::fs::write(&article, "edited by a person").unwrap();
+
+    let run = crate::support::run_binary(&args, dir.path());
+    assert!(!run.success);
+    assert!(run.stderr.contains("already exists; use --force to overwrite"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&article).unwrap(), "edited by a person");
+
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert!(crate::support::run_binary(&forced, dir.path()).success);
+    assert!(std::fs::read_to_string(&article).unwrap().contains("The harbour opened today."));
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine",
+        "--force touched another file"
+    );
+
+    // A folder where an article goes, and an `--out` that is a file, are refused before
+    // anything is written, even with --force.
+    std::fs::remove_file(&article).unwrap();
+    std::fs::create_dir(&article).unwrap();
+    let run = crate::support::run_binary(&forced, dir.path());
+    assert!(
+        run.stderr.contains("is a folder, where split would write an article file"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(dir.path().join("afile"), "x").unwrap();
+    let run = crate::support::run_binary(
+        &["split", "issue.txt", "--date", "2024-05-24", "--out", "afile"],
+        dir.path(),
+    );
+    assert!(run.stderr.contains("`afile` is a file, not a folder"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(dir.path().join("afile")).unwrap(), "x");
+}
