@@ -16,3 +16,4 @@ mod split_styles;
 mod support;
 mod tools;
 mod watch;
+mod watch_abuse;
