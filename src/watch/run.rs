@@ -211,7 +211,10 @@ impl Watch {
             return Some(self.content_missing(line));
         }
         self.session.reload_files(&self.relative_of(batch, Change::Article));
-        let report = self.session.update();
+        // An output folder deleted or moved away since the last build gets the whole site
+        // again, not just the pages this batch changed.
+        let report =
+            if self.output_dir().is_dir() { self.session.update() } else { self.session.rebuild() };
         Some(finish(line, report, copied.and(extra_copied), started))
     }
 

@@ -121,3 +121,17 @@ fn files_replaced_by_folders_and_back_are_followed() {
     assert!(watcher.is_running());
     assert_equals_clean_build(&site, &out, "the end");
 }
+
+#[test]
+fn an_output_folder_moved_away_is_written_again_whole() {
+    let (dir, site) = fixture_copy();
+    let out = dir.path().join("out");
+    let watcher = Watcher::start(&site, &out);
+    watcher.wait_for_line("watching");
+    std::fs::rename(&out, dir.path().join("out-moved")).unwrap();
+    let text = std::fs::read_to_string(site.join(ARTICLE)).unwrap();
+    std::fs::write(site.join(ARTICLE), format!("{text}\nOne more line.\n")).unwrap();
+    settle(&site, &out, "output moved", || {
+        read(&out, "2024/05/23/bank-holds-rates/index.html").contains("One more line.")
+    });
+}
