@@ -100,6 +100,7 @@ impl Watch {
             let mut batch = self.next_batch();
             self.check_site_folder()?;
             self.adopt_new_folders(&mut batch);
+            self.add_files_of_new_static_folders(&mut batch);
             if batch.is_empty() {
                 // Idle: the build cache is saved now, off the path from an edit to its page.
                 self.session.save_pending();
@@ -163,6 +164,21 @@ impl Watch {
         }
     }
 
+    /// Adds the files inside static folders named by the batch: a file written right after
+    /// its folder was made (a file replaced by a folder, an unpacked archive) may come before
+    /// notify watches the new folder, and its own event is then never sent.
+    fn add_files_of_new_static_folders(&self, batch: &mut Vec<PathBuf>) {
+        let folders: Vec<PathBuf> = batch
+            .iter()
+            .filter(|path| self.layout.static_relative(path).is_some() && path.is_dir())
+            .cloned()
+            .collect();
+        for folder in folders {
+            let files = walkdir::WalkDir::new(&folder).into_iter().filter_map(Result::ok);
+            batch.extend(files.filter(|e| e.file_type().is_file()).map(|e| e.into_path()));
+        }
+    }
+
     /// The paths of one batch of events; empty after an idle poll.
     fn next_batch(&self) -> Vec<PathBuf> {
         let mut paths = Vec::new();
@@ -182,6 +198,12 @@ impl Watch {
 
     /// Applies one batch; `None` when it asked for nothing.
     fn apply(&mut self, batch: &[PathBuf], started: Instant) -> Option<Outcome> {
+        // Before anything is filtered out: once the files of a deleted `content/` are
+        // forgotten, its own deletion would otherwise look like no change at all.
+        let content = &self.layout.content;
+        if !content.is_dir() && batch.iter().any(|path| path.starts_with(content)) {
+            return Some(self.content_missing("`content/` was removed".to_owned()));
+        }
         let batch = &self.without_passing_files(classify_all(&self.layout, batch));
         let rebuild = plan_classified(batch);
         let line = describe(&self.layout, batch, &rebuild)?;
@@ -207,9 +229,6 @@ impl Watch {
                 return Some(Outcome::Failed { line, errors: vec![format!("{error:#}")] });
             }
         };
-        if !self.layout.content.is_dir() {
-            return Some(self.content_missing(line));
-        }
         self.session.reload_files(&self.relative_of(batch, Change::Article));
         // An output folder deleted or moved away since the last build gets the whole site
         // again, not just the pages this batch changed.
