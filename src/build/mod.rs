@@ -236,6 +236,8 @@ impl Session {
         let model_ok = failures.is_empty();
         log_time(stage, "brought the site model and shared template values up to date");
         let (plan, signed) = model.take_signed_pages(&self.config, &self.templates);
+        // A kept plan re-signed in place has the URLs of one already committed: no clash.
+        let replanned = !matches!(signed, Signed::Changed(_));
         let (todo, next) = match signed {
             Signed::Changed(changed) if scope == Scope::Changes => {
                 let todo: Vec<Job> = changed.iter().map(|&i| plan.jobs[i].clone()).collect();
@@ -270,7 +272,10 @@ impl Session {
         let generated =
             feeds::generate(site, model.id, &bodies, &self.config, &mut self.state.feeds);
         report.timings.feeds = stage.elapsed();
-        failures.extend(render::url_clashes(&plan.jobs, site, generated.iter().map(|g| &*g.path)));
+        if replanned {
+            let generated_paths = generated.iter().map(|g| &*g.path);
+            failures.extend(render::url_clashes(&plan.jobs, site, generated_paths));
+        }
         log_time(stage, "generated feeds, sitemap and search index");
         report.broken_links = broken_links(&pages);
         if let (true, Some(staging)) = (failures.is_empty(), staging) {
