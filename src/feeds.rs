@@ -65,8 +65,10 @@ pub(crate) fn generate(
     if config.feeds {
         files.push(Generated::new("atom.xml", atom(site, bodies, config)));
     }
-    if config.sitemap {
+    if sitemap_wanted(config) {
         files.push(cached_sitemap(site, config, same_model, &mut cache.sitemap));
+    } else if config.sitemap {
+        warn_sitemap_left_out(config);
     }
     if wants_news_sitemap(config) {
         files.push(Generated::new(NEWS_SITEMAP, news_sitemap(site, config)));
@@ -103,12 +105,64 @@ fn cached_sitemap(
 pub(crate) fn paths(config: &Config) -> Vec<&'static str> {
     let wanted = [
         (config.feeds, "atom.xml"),
-        (config.sitemap, "sitemap.xml"),
+        (sitemap_wanted(config), "sitemap.xml"),
         (wants_news_sitemap(config), NEWS_SITEMAP),
         (true, "robots.txt"),
         (config.search, "search.json"),
     ];
     wanted.into_iter().filter(|(on, _)| *on).map(|(_, path)| path).collect()
+}
+
+/// Whether `base_url` names a host (`https://…`), so that URLs can be made absolute.
+fn has_host(config: &Config) -> bool {
+    config.base_url.contains("://")
+}
+
+/// Whether `sitemap.xml` is written: asked for, and `base_url` has a host (a sitemap's
+/// `<loc>`s must be absolute URLs; relative ones are refused by search engines).
+fn sitemap_wanted(config: &Config) -> bool {
+    config.sitemap && has_host(config)
+}
+
+/// Says once per process that the sitemap is left out, and which key brings it back.
+fn warn_sitemap_left_out(config: &Config) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        log::warn!(
+            "`sitemap.xml` is not written: `base_url` = {:?} in site.toml has no host, and a \
+             sitemap needs absolute URLs; set `base_url = \"https://your.domain/\"` (or pass \
+             `--base-url`) before deploying, or `sitemap = false` to silence this",
+            config.base_url
+        );
+    }
+}
+
+/// An Atom `<id>` for a root-relative `url`: the absolute URL when `base_url` has a host, else
+/// a `urn:uuid:` made from the site's title and the URL (an id must be an absolute IRI; links
+/// may stay relative, read against the feed's own address).
+fn atom_id(config: &Config, url: &str) -> String {
+    if has_host(config) {
+        return absolute(config, url);
+    }
+    let key = format!("{}\n{url}", config.title);
+    let (high, low) = (fnv1a(&key, 0xcbf2_9ce4_8422_2325), fnv1a(&key, 0x6c62_272e_07bb_0142));
+    // RFC 9562 version 8 (custom) with the RFC variant bits.
+    let high = (high & !0xf000) | 0x8000;
+    let low = (low & !(0b11 << 62)) | (0b10 << 62);
+    format!(
+        "urn:uuid:{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        high >> 32,
+        (high >> 16) & 0xffff,
+        high & 0xffff,
+        low >> 48,
+        low & 0xffff_ffff_ffff
+    )
+}
+
+/// FNV-1a over `text` from `basis`: the same on every machine and Rust release, as a feed's
+/// ids must stay (std's hasher is not promised to).
+fn fnv1a(text: &str, basis: u64) -> u64 {
+    text.bytes().fold(basis, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// Absolute URL of a root-relative path (falls back to the path when `base_url` has no host).
@@ -164,7 +218,7 @@ fn atom(site: &Site, bodies: &Bodies, config: &Config) -> String {
         escape_xml(&config.description),
         escape_xml(&feed_url),
         escape_xml(&absolute(config, "/")),
-        escape_xml(&feed_url),
+        escape_xml(&atom_id(config, "/atom.xml")),
     );
     for index in feed_articles(site, config) {
         atom_entry(&mut xml, site, config, index, bodies.get(&index).map_or("", String::as_str));
@@ -179,9 +233,10 @@ fn atom_entry(xml: &mut String, site: &Site, config: &Config, index: usize, body
     let url = escape_xml(&absolute(config, &article.url));
     let _ = write!(
         xml,
-        "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{url}</id>\n\
+        "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n<id>{id}</id>\n\
          <published>{date}T00:00:00Z</published>\n<updated>{date}T00:00:00Z</updated>\n",
         escape_xml(&data.title),
+        id = escape_xml(&atom_id(config, &article.url)),
         date = data.date,
     );
     for &author in &article.authors {

@@ -36,9 +36,12 @@ pub fn article(data: &[u8]) {
     let path = &root.join("content/2024-05-24/01-fuzz.md");
     let Ok(parts) = crate::content::front_matter::split(&text) else { return };
     let _ = crate::content::load::parse_article(&config, path, &text);
+    // The safe rendering (`[markdown] unsafe_html = false`) must hold no raw tag of the body.
+    let safe = crate::content::markdown::to_html(parts.body, false);
+    assert!(!safe.contains("<script"), "raw HTML survived the safe rendering: {safe}");
     let html = format!(
         "<div class=\"article-body\">{}</div>",
-        crate::content::markdown::to_html(parts.body)
+        crate::content::markdown::to_html(parts.body, true)
     );
     let options = crate::postprocess::PostOptions {
         base_path: "/news/",

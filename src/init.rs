@@ -27,6 +27,7 @@ pub fn create_site(dir: &Path) -> Result<()> {
     let today = chrono::Local::now().date_naive();
     write(dir, "site.toml", SITE_TOML)?;
     write(dir, &format!("content/{today}/01-welcome.md"), &welcome_article(&today.to_string()))?;
+    write(dir, ".gitignore", GITIGNORE)?;
     write(dir, "static/.keep", "")?;
     write(dir, "templates/.keep", "")?;
     extract_theme(&DEFAULT_THEME, &dir.join("themes/broadsheet"))
@@ -46,6 +47,15 @@ fn extract_theme(theme: &Dir<'_>, target: &Path) -> Result<()> {
     }
     theme.dirs().try_for_each(|dir| extract_theme(dir, target))
 }
+
+/// What a build writes in the site folder and no repository should hold: the output, its
+/// staging folder and lock (beside it), and the build cache.
+const GITIGNORE: &str = "# Written by broadsheet; rebuilt by `broadsheet build`.
+/public/
+/.public.staging/
+/.public.lock
+/.broadsheet-cache/
+";
 
 const SITE_TOML: &str = r#"# broadsheet site configuration. Every key is described in the README.
 title = "示例日报"

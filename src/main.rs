@@ -116,6 +116,9 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
         .format_timestamp(None)
         .format_target(false)
+        // notify warns when a watched folder it already dropped is deleted (`content/` while
+        // watching): watch itself says what happened.
+        .filter_module("notify", log::LevelFilter::Error)
         .init();
     let cli = Cli::parse();
     match run(cli) {
@@ -285,7 +288,7 @@ fn watch(args: WatchArgs) -> Result<bool> {
     print_outcome(&watch.build());
     println!("watching `{}` for changes (Ctrl+C to stop)", args.root.display());
     let stop = std::sync::atomic::AtomicBool::new(false);
-    watch.run(&stop, |outcome| print_outcome(&outcome));
+    watch.run(&stop, |outcome| print_outcome(&outcome))?;
     Ok(true)
 }
 
@@ -330,7 +333,7 @@ fn serve(args: WatchArgs, port: u16, interface: &str, open: bool) -> Result<bool
     watch.run(&stop, |outcome| {
         print_outcome(&outcome);
         server.notify(&outcome);
-    });
+    })?;
     Ok(true)
 }
 

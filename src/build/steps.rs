@@ -25,6 +25,9 @@ use crate::render::{self, Job};
 /// The pages a run renders, and the signatures the output has once they are written.
 struct Planned {
     plan: Pages,
+    /// The plan was made afresh (not a kept plan re-signed in place, whose URLs were
+    /// committed already), so its URLs are checked for clashes.
+    replanned: bool,
     todo: Vec<Job>,
     next: Next,
 }
@@ -55,6 +58,10 @@ impl Session {
         let generated = timed(&mut t.feeds, "feeds, sitemap, search index", || {
             self.feeds_step(&model, &mut failures)
         });
+        if planned.replanned {
+            let generated_paths = generated.iter().map(|g| &*g.path);
+            failures.extend(render::url_clashes(&planned.plan.jobs, site, generated_paths));
+        }
         fill_counts(&mut report, site);
         report.pages = pages.len();
         report.broken_links = broken_links(&pages);
@@ -123,6 +130,7 @@ impl Session {
     /// (an update), or differs from what was last written (a whole build).
     fn plan_step(&self, model: &mut Model, scope: Scope) -> Planned {
         let (plan, signed) = model.take_signed_pages(&self.config, &self.templates);
+        let replanned = !matches!(signed, Signed::Changed(_));
         let (todo, next) = match signed {
             Signed::Changed(changed) if scope == Scope::Changes => {
                 let todo: Vec<Job> = changed.iter().map(|&i| plan.jobs[i].clone()).collect();
@@ -136,7 +144,7 @@ impl Session {
                 (self.jobs_to_render(&plan.jobs, &next, scope), Next::All(next))
             }
         };
-        Planned { plan, todo, next }
+        Planned { plan, replanned, todo, next }
     }
 
     /// Every page in check mode; else the pages whose signature differs from what was last
@@ -259,7 +267,7 @@ fn collect_pages(
     for (job, result) in jobs.iter().zip(results) {
         match result {
             Ok(page) => pages.push(page),
-            Err(error) if seen_errors.insert(format!("{error:#}")) => {
+            Err(error) if seen_errors.insert(render::error_key(&error)) => {
                 failures.push(Failure { path: PathBuf::from(output_path(&job.url)), error });
             }
             Err(_) => {}

@@ -49,6 +49,8 @@ struct RawConfig {
     #[serde(default)]
     publisher: Publisher,
     #[serde(default)]
+    markdown: MarkdownOptions,
+    #[serde(default)]
     extra: toml::Table,
     #[serde(default)]
     split: SplitConfig,
@@ -103,6 +105,22 @@ pub struct ReadingSpeed {
 impl Default for ReadingSpeed {
     fn default() -> Self {
         ReadingSpeed { cjk_chars_per_minute: 450, words_per_minute: 220 }
+    }
+}
+
+/// How article bodies are rendered (`[markdown]`).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownOptions {
+    /// Whether raw HTML in bodies (`<script>`, `<iframe>`, inline tags) is kept, as CommonMark
+    /// allows. `false` drops it and turns `javascript:`, `vbscript:` and `data:` link targets
+    /// into `#`: for sites publishing bodies from writers they do not fully trust.
+    pub unsafe_html: bool,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions { unsafe_html: true }
     }
 }
 
@@ -181,6 +199,8 @@ pub struct Config {
     pub permalinks: Permalinks,
     /// `[publisher]`, with the name defaulting to the title and the URL to `base_url`.
     pub publisher: Publisher,
+    /// How bodies are rendered.
+    pub markdown: MarkdownOptions,
     /// `[extra]`, handed to templates as `site.extra`.
     pub extra: serde_json::Value,
     /// `[split]`, the splitter's rules.
@@ -246,6 +266,7 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
         reading,
         permalinks,
         publisher,
+        markdown,
         extra,
         split,
     } = raw;
@@ -280,6 +301,7 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
         reading,
         permalinks,
         publisher,
+        markdown,
         extra: serde_json::to_value(extra).context("`[extra]` cannot be handed to templates")?,
         split,
         content_dir: root.join("content"),

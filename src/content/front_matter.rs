@@ -16,7 +16,7 @@ pub(crate) struct ArticleMeta {
     pub(crate) kicker: Option<String>,
     pub(crate) subtitle: Option<String>,
     pub(crate) column: Option<String>,
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default, deserialize_with = "authors_list")]
     pub(crate) authors: Vec<String>,
     pub(crate) byline: Option<String>,
     pub(crate) dateline: Option<String>,
@@ -27,7 +27,7 @@ pub(crate) struct ArticleMeta {
     pub(crate) order: Option<u32>,
     pub(crate) slug: Option<String>,
     pub(crate) summary: Option<String>,
-    #[serde(default, deserialize_with = "one_or_many")]
+    #[serde(default, deserialize_with = "tags_list")]
     pub(crate) tags: Vec<String>,
     #[serde(default)]
     pub(crate) truncated: bool,
@@ -57,14 +57,35 @@ impl Scalar {
     }
 }
 
-fn one_or_many<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+fn authors_list<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    one_or_many(de, "`authors` must be a name or a list of names, e.g. `authors: [Jane Doe]`")
+}
+
+fn tags_list<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Vec<String>, D::Error> {
+    one_or_many(de, "`tags` must be a word or a list of words, e.g. `tags: [city, port]`")
+}
+
+/// A string or a list of strings; any other value is refused with `what` (serde's own message
+/// names the untagged enum, which means nothing to a writer).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(
+    de: D,
+    what: &'static str,
+) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum OneOrMany {
         One(String),
         Many(Vec<String>),
     }
-    Ok(match Option::<OneOrMany>::deserialize(de)? {
+    let value = Option::<OneOrMany>::deserialize(de).map_err(|error| {
+        // Only the shape is ours to explain: a YAML syntax error keeps its own message.
+        if error.to_string().starts_with("data did not match any variant") {
+            serde::de::Error::custom(what)
+        } else {
+            error
+        }
+    })?;
+    Ok(match value {
         None => Vec::new(),
         Some(OneOrMany::One(one)) => vec![one],
         Some(OneOrMany::Many(many)) => many,
@@ -119,6 +140,15 @@ pub(crate) fn parse_meta(parts: &Parts<'_>) -> Result<ArticleMeta> {
         let last_line = parts.yaml.lines().count().max(1);
         let line = error.location().map(|at| at.line().min(last_line) + parts.yaml_first_line - 1);
         let message = strip_location(&error.to_string());
+        let (line, message) = match (line, message.as_str()) {
+            (None, "repetition limit exceeded") => (
+                first_alias_line(parts),
+                "YAML aliases (`*name`) here expand to too many values (an alias bomb); write the \
+                 values out instead of repeating aliases"
+                    .to_owned(),
+            ),
+            _ => (line, message),
+        };
         match line {
             Some(line) => anyhow!("line {line}: {message}"),
             None => anyhow!("{message}"),
@@ -138,6 +168,20 @@ fn strip_location(message: &str) -> String {
         out.replace_range(start..end, "");
     }
     out
+}
+
+/// The 1-based file line of the first YAML alias (`*name` after `: `, `- `, `[` or `,`).
+fn first_alias_line(parts: &Parts<'_>) -> Option<usize> {
+    let uses_alias = |line: &str| {
+        let bytes = line.as_bytes();
+        bytes.windows(2).enumerate().any(|(i, pair)| {
+            let before = if i == 0 { b' ' } else { bytes[i - 1] };
+            pair[0] == b'*'
+                && (pair[1].is_ascii_alphanumeric() || pair[1] == b'_')
+                && matches!(before, b' ' | b'[' | b',' | b'\t')
+        })
+    };
+    parts.yaml.lines().position(uses_alias).map(|i| i + parts.yaml_first_line)
 }
 
 /// The 1-based file line on which `key:` is written in the front matter, if it is.

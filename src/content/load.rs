@@ -163,7 +163,7 @@ pub(crate) fn load_entry(config: &Config, path: &Path, previous: Option<&Entry>)
 pub(crate) fn load_body(config: &Config, path: &Path) -> Result<String> {
     let text = decode_utf8(crate::fs::read(&config.root.join(path))?)?;
     let parts = front_matter::split(&text)?;
-    Ok(markdown::to_html(parts.body))
+    Ok(markdown::to_html(parts.body, config.markdown.unsafe_html))
 }
 
 /// A content file as last loaded: its stamp and what it parsed to (or its error).
@@ -206,6 +206,7 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
     let meta = front_matter::parse_meta(&parts)?;
     let title = required_title(&meta, &parts)?;
     let title_slug = base_slug(&title, "article");
+    check_slug(meta.slug.as_deref(), &parts)?;
     let (date, issue) = dates(&meta, &parts, path)?;
     if let Some(at) = markdown::unclosed_comment(parts.body) {
         let line = text.len() - parts.body.len() + at;
@@ -257,6 +258,20 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
         reading_time,
         file_hash: hash_of(&(path, text)),
     })
+}
+
+/// Refuses a `slug` written in front matter that leaves nothing once made URL-safe (`..`,
+/// `.`, `/`, punctuation): the article would land on its issue's folder itself.
+fn check_slug(slug: Option<&str>, parts: &Parts<'_>) -> Result<()> {
+    let Some(slug) = slug.map(str::trim).filter(|s| !s.is_empty()) else { return Ok(()) };
+    if slugify(slug).is_empty() {
+        let line = front_matter::line_of_key(parts, "slug").unwrap_or(parts.yaml_first_line);
+        bail!(
+            "line {line}: `slug` = {slug:?} has no letter or digit to make a URL from; write \
+             one such as `slug: harbour-opens`, or remove the line to derive it from the title"
+        );
+    }
+    Ok(())
 }
 
 /// `text`'s slug, or `fallback` when the text has nothing to transliterate.
@@ -320,11 +335,45 @@ fn parse_date_field(
         Some(date) => Ok(Some(date)),
         None => {
             let line = front_matter::line_of_key(parts, key).unwrap_or(parts.yaml_first_line);
-            bail!(
-                "line {line}: `{key}` = {value:?} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-24"
-            )
+            match why_no_such_day(&value) {
+                Some(why) => bail!(
+                    "line {line}: `{key}` = {value:?} is no such day: {why}; correct the date"
+                ),
+                None => bail!(
+                    "line {line}: `{key}` = {value:?} is not a date; write it as YYYY-MM-DD, e.g. 2024-05-24"
+                ),
+            }
         }
     }
+}
+
+/// For a value written as `YYYY-MM-DD` that names no day of the calendar, why not
+/// (`2024-02-30`: "February 2024 has 29 days").
+fn why_no_such_day(value: &str) -> Option<String> {
+    let day = value.trim().get(..10)?;
+    let shaped = day
+        .char_indices()
+        .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    if !shaped {
+        return None;
+    }
+    let (year, month, date) = (
+        day[..4].parse::<i32>().ok()?,
+        day[5..7].parse::<u32>().ok()?,
+        day[8..].parse::<u32>().ok()?,
+    );
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month} (months go from 01 to 12)"));
+    }
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let days = (28..=31).rev().find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some())?;
+    if date == 0 {
+        return Some("days start at 01".to_owned());
+    }
+    if date > days {
+        return Some(format!("{} {year} has {days} days", first.format("%B")));
+    }
+    None
 }
 
 /// Reads `2024-05-24`, `2024-05-24T08:00:00+08:00` or `2024-05-24 08:00`.

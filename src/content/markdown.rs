@@ -38,13 +38,55 @@ pub(crate) fn text(markdown: &str) -> Text {
 ///
 /// An HTML comment left open (`<!--` with no `-->` after it) would hide the rest of the page,
 /// footer and navigation included: from the first such one on, `<!--` is shown as text.
-pub(crate) fn to_html(markdown: &str) -> String {
+///
+/// With `raw_html` false (`[markdown] unsafe_html = false`), raw HTML is dropped and link and
+/// image targets that run script are replaced by `#`.
+pub(crate) fn to_html(markdown: &str, raw_html: bool) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut html, events(markdown).into_iter());
+    let events = events(markdown).into_iter();
+    if raw_html {
+        html::push_html(&mut html, events);
+    } else {
+        html::push_html(&mut html, events.filter_map(made_safe));
+    }
     match unclosed_comment(&html) {
         Some(at) => format!("{}{}", &html[..at], html[at..].replace("<!--", "&lt;!--")),
         None => html,
     }
+}
+
+/// `event` without raw HTML or script-running URLs: `None` for raw HTML, links to
+/// `javascript:`, `vbscript:` or `data:` (and images from the first two) pointed at `#`.
+fn made_safe(event: Event<'_>) -> Option<Event<'_>> {
+    match event {
+        Event::Html(_) | Event::InlineHtml(_) => None,
+        Event::Start(Tag::Link { link_type, dest_url, title, id })
+            if runs_script(&dest_url, true) =>
+        {
+            Some(Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id }))
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id })
+            if runs_script(&dest_url, false) =>
+        {
+            Some(Event::Start(Tag::Image { link_type, dest_url: "#".into(), title, id }))
+        }
+        other => Some(other),
+    }
+}
+
+/// Whether a URL's scheme runs script (or, for links, embeds a document: `data:`). Browsers
+/// skip leading spaces and control characters and ignore tabs and newlines inside the scheme.
+fn runs_script(url: &str, link: bool) -> bool {
+    let scheme: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take_while(|&c| c != ':')
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let has_colon = url.contains(':');
+    has_colon && (scheme == "javascript" || scheme == "vbscript" || (link && scheme == "data"))
 }
 
 /// The byte offset of the first `<!--` that no `-->` closes.
@@ -179,17 +221,35 @@ mod tests {
 
     #[test]
     fn soft_break_between_cjk_is_dropped() {
-        assert_eq!(to_html("青岛\n日报"), "<p>青岛日报</p>\n");
+        assert_eq!(to_html("青岛\n日报", true), "<p>青岛日报</p>\n");
     }
 
     #[test]
     fn soft_break_between_latin_words_stays() {
-        assert_eq!(to_html("news\npaper"), "<p>news\npaper</p>\n");
+        assert_eq!(to_html("news\npaper", true), "<p>news\npaper</p>\n");
+    }
+
+    #[test]
+    fn without_raw_html_tags_and_script_urls_are_gone() {
+        let body = "<script>alert(1)</script>\n\nHi <b onclick=x>there</b> \
+                    [a](javascript:alert(1)) [b](JaVaScRiPt:x) [e](<\tjavascript:x>) [c](data:text/html,x) \
+                    <javascript:alert(2)> [ok](https://example.org/) `<script>`\n\n\
+                    ![i](javascript:x) ![d](data:image/png;base64,AA)\n";
+        let safe = to_html(body, false);
+        assert!(!safe.contains("<script") && !safe.contains("<b "), "{safe}");
+        assert!(!safe.to_ascii_lowercase().contains("href=\"javascript"), "{safe}");
+        assert!(!safe.contains("src=\"javascript"), "{safe}");
+        assert!(!safe.contains("data:text"), "{safe}");
+        assert!(safe.contains("href=\"https://example.org/\""), "{safe}");
+        assert!(safe.contains("&lt;script&gt;"), "code stays as text: {safe}");
+        assert!(safe.contains("src=\"data:image/png"), "data: images are harmless: {safe}");
+        let kept = to_html(body, true);
+        assert!(kept.contains("<script>alert(1)</script>") && kept.contains("javascript:"));
     }
 
     #[test]
     fn tables_footnotes_strikethrough_work() {
-        let html = to_html("| a |\n|---|\n| b |\n\n~~x~~ y[^1]\n\n[^1]: note\n");
+        let html = to_html("| a |\n|---|\n| b |\n\n~~x~~ y[^1]\n\n[^1]: note\n", true);
         assert!(html.contains("<table>"));
         assert!(html.contains("<del>x</del>"));
         assert!(html.contains("footnote"));

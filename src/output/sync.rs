@@ -59,7 +59,10 @@ pub(crate) fn sync_static(
                 stats.static_copied += 1;
             }
         }
-        None if !static_dirs.iter().any(|dir| dir.join(relative).is_dir()) => {
+        // Gone; or now a folder, whose files are copied after it (the old file makes way).
+        None if !static_dirs.iter().any(|dir| dir.join(relative).is_dir())
+            || out_dir.join(&target).is_file() =>
+        {
             stats.removed += usize::from(remove(out_dir, &target)?);
         }
         None => {}

@@ -24,6 +24,7 @@ use crate::model::urls::output_path;
 use crate::model::{Article, Site};
 
 mod calendar;
+mod clashes;
 mod context;
 mod json_ld;
 mod plan;
@@ -31,6 +32,7 @@ pub(crate) mod signature;
 mod template_deps;
 pub mod templates;
 
+pub(crate) use clashes::url_clashes;
 pub(crate) use context::{Shared, context_for, deps, kind_name, share, summary_hash};
 pub(crate) use plan::{Job, Kind, plan};
 pub use templates::Templates;
@@ -114,10 +116,32 @@ fn render_timed(
     let html = with_page_context(env, context, |context| {
         rendered = Instant::now();
         env.templates.render(env.config, job.template, context)
-    })??;
+    })?
+    .map_err(|error| match job.kind {
+        Kind::Article(i) => error.context(PageOf(env.site.articles[i].data.path.clone())),
+        _ => error,
+    })?;
     took.context = rendered - start;
     took.template = rendered.elapsed();
     Ok(Rendered { url: job.url.clone(), path: output_path(&job.url), html })
+}
+
+/// Says which article file the page that failed to render shows.
+#[derive(Debug)]
+struct PageOf(std::path::PathBuf);
+
+impl std::fmt::Display for PageOf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the page of `{}`", self.0.display())
+    }
+}
+
+/// What tells one render error from another, leaving out which article's page it happened
+/// on: a template that fails the same way on every article page is reported once.
+pub(crate) fn error_key(error: &anyhow::Error) -> String {
+    let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
+    let skip = usize::from(error.downcast_ref::<PageOf>().is_some());
+    chain[skip..].join(": ")
 }
 
 /// A number no other call in this process returns: identifies a set of shared values or

@@ -119,17 +119,49 @@ impl Templates {
         error: tera::Error,
     ) -> anyhow::Error {
         let chain = error_chain(&error);
-        let culprit = template_in_message(&chain).unwrap_or_else(|| name.to_owned());
+        let rendering = template_being_rendered(&chain).unwrap_or_else(|| name.to_owned());
+        let call = failed_call(&chain);
+        let (culprit, line) = match &call {
+            // Tera gives no line for a failing filter or function: the first template (the one
+            // rendered, else any other) that calls it is where to look.
+            Some(call) => self.first_call(&rendering, call),
+            None => {
+                let line = undefined_variable(&chain).and_then(|v| self.line_of(&rendering, &v));
+                (rendering, line)
+            }
+        };
         let file = self.file_of(config, &culprit);
-        let line = undefined_variable(&chain).and_then(|var| self.line_of(&culprit, &var));
         let place = line.map_or(file.clone(), |line| format!("{file}:{line}"));
-        anyhow!("template `{place}`: {}", chain.join(": "))
+        let hint = match call {
+            Some(Call::Filter(name)) => format!("; fix the `{name}` filter's use or its input"),
+            Some(Call::Function(name)) => format!("; fix the call of `{name}` or its arguments"),
+            None => String::new(),
+        };
+        anyhow!("template `{place}`: {}{hint}", chain.join(": "))
     }
 
     /// First line of template `name` that mentions `needle`.
     fn line_of(&self, name: &str, needle: &str) -> Option<usize> {
         let text = crate::fs::read_to_string(self.sources.get(name)?).ok()?;
         text.lines().position(|line| line.contains(needle)).map(|i| i + 1)
+    }
+
+    /// The template and line of the first call of `call`: in `rendering` if it calls it, else
+    /// in the first other template (by name) that does, else `rendering` without a line.
+    fn first_call(&self, rendering: &str, call: &Call) -> (String, Option<usize>) {
+        let mut others: Vec<&String> = self.sources.keys().filter(|n| *n != rendering).collect();
+        others.sort();
+        let candidates = std::iter::once(rendering).chain(others.into_iter().map(String::as_str));
+        for name in candidates {
+            let Some(text) = self.sources.get(name).and_then(|p| crate::fs::read_to_string(p).ok())
+            else {
+                continue;
+            };
+            if let Some(i) = text.lines().position(|line| call.is_in(line)) {
+                return (name.to_owned(), Some(i + 1));
+            }
+        }
+        (rendering.to_owned(), None)
     }
 }
 
@@ -250,6 +282,51 @@ fn template_in_message(chain: &[String]) -> Option<String> {
     })
 }
 
+/// The template Tera was rendering: the innermost "Failed to render 'name'" of the chain
+/// (other quoted names in Tera's messages are filters, functions or tests).
+fn template_being_rendered(chain: &[String]) -> Option<String> {
+    chain.iter().rev().find_map(|message| {
+        let rest = &message[message.find("Failed to render '")? + 18..];
+        Some(rest[..rest.find('\'')?].to_owned())
+    })
+}
+
+/// A filter or function that failed at run time.
+#[derive(Debug, PartialEq)]
+enum Call {
+    Filter(String),
+    Function(String),
+}
+
+impl Call {
+    /// Whether a template line calls it (`| name`, `|name`; `name(`).
+    fn is_in(&self, line: &str) -> bool {
+        match self {
+            Call::Filter(name) => {
+                let compact: String = line.split_whitespace().collect();
+                compact.match_indices(&format!("|{name}")).any(|(at, found)| {
+                    let after = compact[at + found.len()..].chars().next();
+                    !after.is_some_and(|c| c.is_alphanumeric() || c == '_')
+                })
+            }
+            Call::Function(name) => line.contains(&format!("{name}(")),
+        }
+    }
+}
+
+/// Tera's "Filter call 'date' failed" or "Function call 'url' failed".
+fn failed_call(chain: &[String]) -> Option<Call> {
+    chain.iter().find_map(|message| {
+        let quoted = |prefix: &str| {
+            let rest = &message[message.find(prefix)? + prefix.len()..];
+            Some(rest[..rest.find('\'')?].to_owned())
+        };
+        quoted("Filter call '")
+            .map(Call::Filter)
+            .or_else(|| quoted("Function call '").map(Call::Function))
+    })
+}
+
 /// Pest's ` --> 3:5` location line.
 fn pest_line(message: &str) -> Option<usize> {
     let at = message.find("--> ")? + 4;
@@ -305,6 +382,38 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
     tera.register_function("url", move |args: &HashMap<String, Value>| {
         url_function(args, &base_url, &base_path)
     });
+    tera.register_function("range", checked_range);
+}
+
+/// The most numbers one `range(…)` call may make: `range(end=100000000)` took 4.4 GB, and
+/// Tera's own `range` loops for ever on `step_by=0`.
+pub const RANGE_LIMIT: usize = 100_000;
+
+/// Tera's `range(start=0, end, step_by=1)`, refusing a `step_by` of 0 and more than
+/// [`RANGE_LIMIT`] numbers.
+fn checked_range(args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let number = |key: &str, default: Option<usize>| match args.get(key) {
+        Some(value) => value.as_u64().and_then(|n| usize::try_from(n).ok()).ok_or_else(|| {
+            tera::Error::msg(format!("`range` takes a whole number ≥ 0 as `{key}`, not {value}"))
+        }),
+        None => default.ok_or_else(|| tera::Error::msg("`range` needs `end`, e.g. range(end=5)")),
+    };
+    let (start, end, step) =
+        (number("start", Some(0))?, number("end", None)?, number("step_by", Some(1))?);
+    if step == 0 {
+        return Err(tera::Error::msg("`range` with `step_by=0` would never end; use 1 or more"));
+    }
+    if start > end {
+        return Err(tera::Error::msg(format!("`range` has start={start} past end={end}")));
+    }
+    let count = (end - start).div_ceil(step);
+    if count > RANGE_LIMIT {
+        return Err(tera::Error::msg(format!(
+            "`range(start={start}, end={end})` would make {count} numbers, more than the \
+             {RANGE_LIMIT} a template may ask for; loop over the site's data instead"
+        )));
+    }
+    Ok(Value::from((start..end).step_by(step).collect::<Vec<usize>>()))
 }
 
 type FilterResult = tera::Result<Value>;

@@ -97,6 +97,28 @@ fn read_source(path: &Path) -> Result<String> {
     text::decode_utf8(bytes).with_context(|| format!("source issue `{}`", path.display()))
 }
 
+/// Refuses, before writing anything, an `--out` that is a file, or a folder where an article
+/// file would go (even `--force` replaces files only).
+fn check_out_folder(out: &Path, outcome: &SplitOutcome) -> Result<()> {
+    if fs::exists(out) && !out.is_dir() {
+        bail!(
+            "`{}` is a file, not a folder: give `--out` a folder (a missing one is created)",
+            out.display()
+        );
+    }
+    for f in &outcome.files {
+        let path = out.join(&f.file_name);
+        if path.is_dir() {
+            bail!(
+                "`{}` is a folder, where split would write an article file; move it away or \
+                 choose another `--out`",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn refuse_overwrite(out: &Path, outcome: &SplitOutcome) -> Result<()> {
     for f in &outcome.files {
         let path = out.join(&f.file_name);
@@ -108,6 +130,7 @@ fn refuse_overwrite(out: &Path, outcome: &SplitOutcome) -> Result<()> {
 }
 
 fn write_outcome(out: &Path, outcome: &SplitOutcome, report: Option<&Path>) -> Result<()> {
+    check_out_folder(out, outcome)?;
     fs::create_dir_all(out)?;
     for f in &outcome.files {
         fs::write_atomic(&out.join(&f.file_name), f.contents.as_bytes())?;

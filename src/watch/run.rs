@@ -92,11 +92,15 @@ impl Watch {
     }
 
     /// Waits for changes and rebuilds, calling `on_outcome` after each batch, until `stop`
-    /// is set. Build errors never end the loop.
-    pub fn run(&mut self, stop: &AtomicBool, mut on_outcome: impl FnMut(Outcome)) {
+    /// is set. Build errors never end the loop; the site folder disappearing (moved or
+    /// deleted) does, with an error saying so, before anything is written for it.
+    pub fn run(&mut self, stop: &AtomicBool, mut on_outcome: impl FnMut(Outcome)) -> Result<()> {
         while !stop.load(Ordering::SeqCst) {
+            self.check_site_folder()?;
             let mut batch = self.next_batch();
+            self.check_site_folder()?;
             self.adopt_new_folders(&mut batch);
+            self.add_files_of_new_static_folders(&mut batch);
             if batch.is_empty() {
                 // Idle: the build cache is saved now, off the path from an edit to its page.
                 self.session.save_pending();
@@ -108,6 +112,38 @@ impl Watch {
             }
         }
         self.session.save_pending();
+        Ok(())
+    }
+
+    /// Fails once the site folder is no longer where watch started (renamed, moved, deleted):
+    /// the events of a moved folder still name the old paths, and building them would read an
+    /// empty site, or write the output again at the old place.
+    fn check_site_folder(&self) -> Result<()> {
+        if self.layout.root.is_dir() && self.layout.config_file.is_file() {
+            return Ok(());
+        }
+        let gone = if self.layout.root.is_dir() {
+            format!("`{}` was removed", self.layout.config_file.display())
+        } else {
+            format!("the site folder `{}` was moved or deleted", self.layout.root.display())
+        };
+        anyhow::bail!(
+            "{gone}: watching stops, and the output keeps the last good site; start `broadsheet \
+             watch` again where the site now is"
+        )
+    }
+
+    /// The outcome while `content/` is missing (deleted, or moved away): the articles are
+    /// forgotten (so that a `content/` coming back is read afresh) but nothing is built, as
+    /// `broadsheet build` refuses a site without `content/`.
+    fn content_missing(&mut self, line: String) -> Outcome {
+        self.session.reload_files(&[PathBuf::from("content")]);
+        let error = format!(
+            "`{}` is gone: the last good site stays in place; restore or recreate `content/` \
+             and watching carries on",
+            self.layout.content.display()
+        );
+        Outcome::Failed { line, errors: vec![error] }
     }
 
     /// Starts watching `templates/` or `static/` when the batch created it, and counts the
@@ -123,6 +159,21 @@ impl Watch {
             if let Err(error) = self.watcher.watch(&folder, RecursiveMode::Recursive) {
                 log::warn!("cannot watch `{}`: {error}", folder.display());
             }
+            let files = walkdir::WalkDir::new(&folder).into_iter().filter_map(Result::ok);
+            batch.extend(files.filter(|e| e.file_type().is_file()).map(|e| e.into_path()));
+        }
+    }
+
+    /// Adds the files inside static folders named by the batch: a file written right after
+    /// its folder was made (a file replaced by a folder, an unpacked archive) may come before
+    /// notify watches the new folder, and its own event is then never sent.
+    fn add_files_of_new_static_folders(&self, batch: &mut Vec<PathBuf>) {
+        let folders: Vec<PathBuf> = batch
+            .iter()
+            .filter(|path| self.layout.static_relative(path).is_some() && path.is_dir())
+            .cloned()
+            .collect();
+        for folder in folders {
             let files = walkdir::WalkDir::new(&folder).into_iter().filter_map(Result::ok);
             batch.extend(files.filter(|e| e.file_type().is_file()).map(|e| e.into_path()));
         }
@@ -147,10 +198,20 @@ impl Watch {
 
     /// Applies one batch; `None` when it asked for nothing.
     fn apply(&mut self, batch: &[PathBuf], started: Instant) -> Option<Outcome> {
+        // Before anything is filtered out: once the files of a deleted `content/` are
+        // forgotten, its own deletion would otherwise look like no change at all.
+        let content = &self.layout.content;
+        if !content.is_dir() && batch.iter().any(|path| path.starts_with(content)) {
+            return Some(self.content_missing("`content/` was removed".to_owned()));
+        }
         let batch = &self.without_passing_files(classify_all(&self.layout, batch));
         let rebuild = plan_classified(batch);
         let line = describe(&self.layout, batch, &rebuild)?;
-        let statics = self.relative_of(batch, Change::Static);
+        let mut statics = self.relative_of(batch, Change::Static);
+        // What is gone goes first: a folder replaced by a file of its name (or the reverse)
+        // must leave the output before the new one is copied there.
+        let dirs = self.layout.static_dirs();
+        statics.sort_by_key(|path| dirs.iter().any(|dir| dir.join(path).is_file()));
         let copied = self.session.sync_static(&statics);
         if matches!(rebuild, Rebuild::Static(_)) {
             let report =
@@ -169,7 +230,10 @@ impl Watch {
             }
         };
         self.session.reload_files(&self.relative_of(batch, Change::Article));
-        let report = self.session.update();
+        // An output folder deleted or moved away since the last build gets the whole site
+        // again, not just the pages this batch changed.
+        let report =
+            if self.output_dir().is_dir() { self.session.update() } else { self.session.rebuild() };
         Some(finish(line, report, copied.and(extra_copied), started))
     }
 

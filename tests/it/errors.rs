@@ -49,7 +49,13 @@ fn bad_date_names_file_and_line() {
         failing_build(|s| s.write("content/x/bad.md", "---\ntitle: A\ndate: 2024-02-30\n---\n"));
     assert_eq!(
         stderr.lines().next().unwrap(),
-        "error: content/x/bad.md:3: `date` = \"2024-02-30\" is not a date; write it as YYYY-MM-DD, e.g. 2024-05-24"
+        "error: content/x/bad.md:3: `date` = \"2024-02-30\" is no such day: February 2024 has 29 days; correct the date"
+    );
+    let stderr =
+        failing_build(|s| s.write("content/x/bad.md", "---\ntitle: A\ndate: 24/05/2024\n---\n"));
+    assert_eq!(
+        stderr.lines().next().unwrap(),
+        "error: content/x/bad.md:3: `date` = \"24/05/2024\" is not a date; write it as YYYY-MM-DD, e.g. 2024-05-24"
     );
 }
 

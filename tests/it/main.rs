@@ -1,6 +1,7 @@
 //! Integration tests: one binary for every suite.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod abuse;
 mod architecture;
 mod build;
 mod errors;
@@ -17,3 +18,4 @@ mod split_styles;
 mod support;
 mod tools;
 mod watch;
+mod watch_abuse;

@@ -66,7 +66,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Asserts `out` holds exactly what a clean build of `site` writes.
-fn assert_equals_clean_build(site: &Path, out: &Path, step: &str) {
+pub(crate) fn assert_equals_clean_build(site: &Path, out: &Path, step: &str) {
     let clean = tempfile::tempdir().unwrap();
     let options = BuildOptions { output_dir: Some(clean.path().into()), ..BuildOptions::default() };
     let report = broadsheet::build::build(site, &options).unwrap();
@@ -84,7 +84,13 @@ fn assert_equals_clean_build(site: &Path, out: &Path, step: &str) {
     }
 }
 
-fn article_text(title: &str, section: &str, author: &str, order: usize, body: &str) -> String {
+pub(crate) fn article_text(
+    title: &str,
+    section: &str,
+    author: &str,
+    order: usize,
+    body: &str,
+) -> String {
     format!(
         "---\ntitle: {title}\nsection: {section}\nauthors: [{author}]\norder: {order}\n---\n\n{body}\n"
     )
@@ -280,6 +286,18 @@ impl Watcher {
         Watcher { child, lines }
     }
 
+    /// Whether the watcher is still running.
+    pub(crate) fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Waits (up to 30 s) for the watcher to exit; its exit code.
+    pub(crate) fn wait_for_exit(&mut self) -> Option<i32> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        assert!(wait_until(deadline, || self.child.try_wait().unwrap().is_some()), "still running");
+        self.child.wait().unwrap().code()
+    }
+
     /// The watcher's process id.
     pub(crate) fn pid(&self) -> u32 {
         self.child.id()
@@ -310,7 +328,7 @@ impl Drop for Watcher {
     }
 }
 
-fn read(out: &Path, file: &str) -> String {
+pub(crate) fn read(out: &Path, file: &str) -> String {
     std::fs::read_to_string(out.join(file)).unwrap_or_default()
 }
 
@@ -319,7 +337,7 @@ fn read(out: &Path, file: &str) -> String {
 /// of a change can be seen while the same rebuild is still moving pages in and removing gone
 /// ones (or before the second half of a rename-save arrives): comparing at once failed on a
 /// loaded machine although the watcher finished with the right output.
-fn settle(site: &Path, out: &Path, step: &str, check: impl Fn() -> bool) {
+pub(crate) fn settle(site: &Path, out: &Path, step: &str, check: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
     assert!(wait_until(deadline, check), "{step}: output never showed the change");
     let clean = tempfile::tempdir().unwrap();
