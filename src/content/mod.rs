@@ -8,3 +8,4 @@
 pub(crate) mod front_matter;
 pub(crate) mod load;
 pub(crate) mod markdown;
+pub(crate) mod theme;

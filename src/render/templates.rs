@@ -17,6 +17,7 @@ use tera::Tera;
 
 use crate::config::{Config, ReadingSpeed};
 use crate::content::markdown;
+use crate::content::theme::TemplateFile;
 use crate::model::urls::make_url;
 use crate::text::escape_html;
 
@@ -26,6 +27,8 @@ pub struct Templates {
     pub(crate) tera: Tera,
     /// Template name → file it was read from, for error messages.
     pub(crate) sources: HashMap<String, PathBuf>,
+    /// Template name → its text, for the lines of error messages.
+    texts: HashMap<String, String>,
     /// The theme's UI words in the site's language.
     pub(crate) translations: Value,
     /// Per template name, a hash of its source and of every template it extends, includes or
@@ -44,44 +47,33 @@ struct ThemeManifest {
 }
 
 impl Templates {
-    /// Loads the theme's templates, then the site's overrides.
+    /// Builds the templates from the theme's and the site's files (read by
+    /// [`crate::content::theme`]: this module reads no files).
     pub fn load(config: &Config) -> Result<Templates> {
-        let mut files = Vec::new();
-        let theme_templates = config.theme_dir.join("templates");
-        for path in template_files(&theme_templates)? {
-            let name = template_name(&theme_templates, &path);
-            files.push((format!("theme/{name}"), path.clone()));
-            files.push((name, path));
-        }
-        if config.templates_dir.is_dir() {
-            for path in template_files(&config.templates_dir)? {
-                let name = template_name(&config.templates_dir, &path);
-                files.retain(|(existing, _)| *existing != name);
-                files.push((name, path));
-            }
-        }
-        if !files.iter().any(|(name, _)| name == "article.html") {
+        let files = crate::content::theme::read(config)?;
+        if !files.templates.iter().any(|file| file.name == "article.html") {
             anyhow::bail!(
                 "the theme has no `article.html` (looked in `{}` and `{}`): every article page \
                  would be missing; add the template, or pick another `theme` in site.toml",
-                relative(config, &theme_templates),
+                relative(config, &config.theme_dir.join("templates")),
                 relative(config, &config.templates_dir)
             );
         }
-        let translations = load_translations(config)?;
-        Templates::from_files(config, files, translations)
+        let translations = translations(config, files.manifest.as_ref())?;
+        Templates::from_files(config, files.templates, translations)
     }
 
     fn from_files(
         config: &Config,
-        files: Vec<(String, PathBuf)>,
+        files: Vec<TemplateFile>,
         translations: Value,
     ) -> Result<Templates> {
         let mut raw = Vec::with_capacity(files.len());
         let mut sources = HashMap::new();
-        for (name, path) in files {
-            let text = crate::fs::read_to_string(&path)?;
+        let mut texts = HashMap::new();
+        for TemplateFile { name, path, text } in files {
             sources.insert(name.clone(), path);
+            texts.insert(name.clone(), text.clone());
             raw.push((name, text));
         }
         check_cycles(config, &sources, &raw)?;
@@ -92,7 +84,7 @@ impl Templates {
         register_helpers(&mut tera, config);
         let closure_hashes = super::template_deps::template_hashes(&raw);
         let id = crate::render::unique_id();
-        Ok(Templates { tera, sources, translations, closure_hashes, id })
+        Ok(Templates { tera, sources, texts, translations, closure_hashes, id })
     }
 
     /// Whether a template of that name exists.
@@ -142,7 +134,7 @@ impl Templates {
 
     /// First line of template `name` that mentions `needle`.
     fn line_of(&self, name: &str, needle: &str) -> Option<usize> {
-        let text = crate::fs::read_to_string(self.sources.get(name)?).ok()?;
+        let text = self.texts.get(name)?;
         text.lines().position(|line| line.contains(needle)).map(|i| i + 1)
     }
 
@@ -153,10 +145,7 @@ impl Templates {
         others.sort();
         let candidates = std::iter::once(rendering).chain(others.into_iter().map(String::as_str));
         for name in candidates {
-            let Some(text) = self.sources.get(name).and_then(|p| crate::fs::read_to_string(p).ok())
-            else {
-                continue;
-            };
+            let Some(text) = self.texts.get(name) else { continue };
             if let Some(i) = text.lines().position(|line| call.is_in(line)) {
                 return (name.to_owned(), Some(i + 1));
             }
@@ -222,23 +211,6 @@ fn cycle_from(start: &str, edges: &HashMap<&str, Vec<String>>) -> Option<Vec<Str
         }
     }
     None
-}
-
-fn template_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if entry.file_type().is_file() && !hidden {
-            files.push(entry.into_path());
-        }
-    }
-    Ok(files)
-}
-
-fn template_name(dir: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(dir).unwrap_or(path);
-    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 fn relative(config: &Config, path: &Path) -> String {
@@ -343,15 +315,13 @@ fn undefined_variable(chain: &[String]) -> Option<String> {
     })
 }
 
-fn load_translations(config: &Config) -> Result<Value> {
-    let path = config.theme_dir.join("theme.toml");
-    if !path.is_file() {
+/// The theme's UI words for the site's language, from `theme.toml` (none without one).
+fn translations(config: &Config, manifest: Option<&(PathBuf, String)>) -> Result<Value> {
+    let Some((path, text)) = manifest else {
         return Ok(Value::Object(Default::default()));
-    }
-    let text = crate::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read `{}`", relative(config, &path)))?;
+    };
     let manifest: ThemeManifest =
-        toml::from_str(&text).with_context(|| format!("invalid `{}`", relative(config, &path)))?;
+        toml::from_str(text).with_context(|| format!("invalid `{}`", relative(config, path)))?;
     let table =
         pick_language(&manifest.translations, &config.language).cloned().unwrap_or_default();
     serde_json::to_value(table).context("theme translations cannot be handed to templates")

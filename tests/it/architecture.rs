@@ -298,3 +298,31 @@ fn a_direct_file_access_is_found() {
     assert!(!calls_std_fs("    _file: std::fs::File,"));
     assert!(!calls_std_fs(code_of("// std::fs::read in a comment")));
 }
+
+/// Layers that compute and never touch the disk (DESIGN.md: render reads no files): they may
+/// not import `fs`, even though it is below them in the table.
+const PURE: &[&str] = &["model", "render", "postprocess"];
+
+#[test]
+fn model_render_and_postprocess_read_no_files() {
+    let src = repo_root().join("src");
+    let mut found = Vec::new();
+    for file in rust_files(&src) {
+        let relative = file.strip_prefix(&src).unwrap().to_path_buf();
+        if !PURE.contains(&module_of(&relative).as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (line, to) in crate_paths(code) {
+            if to == "fs" || code.lines().nth(line - 1).is_some_and(|l| l.contains("walkdir")) {
+                found.push(format!("{}:{line}", relative.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "file access in a pure layer (read it in content/):\n{}",
+        found.join("\n")
+    );
+}
