@@ -9,6 +9,9 @@ use super::pages::Page;
 use super::{Scope, Session};
 use crate::feeds;
 use crate::incremental::Signatures;
+use crate::incremental::kept::Pages;
+use crate::incremental::unchanged::{self, Counts};
+use crate::model::Site;
 use crate::model::urls::output_path;
 use crate::output::{Removal, Staging, StaticFiles, WriteStats};
 use crate::render::Job;
@@ -72,6 +75,35 @@ impl Session {
         }
         self.remember(next, generated_paths, &generated);
         Ok(stats)
+    }
+
+    /// After a one-shot build wrote the whole output and saved the cache: records what it read
+    /// and every file it produced, so that the next build can tell that nothing changed.
+    pub(super) fn record_unchanged(
+        &self,
+        scope: Scope,
+        plan: &Pages,
+        generated: Vec<String>,
+        statics: &StaticFiles,
+        site: &Site,
+    ) {
+        let Some(inputs) = self.inputs else { return };
+        if scope != Scope::Whole || self.defer_saves || !self.options.cache {
+            return;
+        }
+        let produced = plan.jobs.len() + generated.len();
+        let mut outputs: BTreeSet<String> = plan.paths.iter().cloned().collect();
+        outputs.extend(generated);
+        outputs.extend(statics.output_paths());
+        let outputs: Vec<String> = outputs.into_iter().collect();
+        let counts = Counts {
+            articles: site.articles.len(),
+            sections: site.sections.len(),
+            issues: site.issues.len(),
+            authors: site.authors.len(),
+            produced,
+        };
+        unchanged::record(&self.config, inputs, &outputs, counts);
     }
 
     /// Stages the generated files whose bytes may have changed; returns the paths staged.

@@ -60,12 +60,18 @@ impl Session {
         report.broken_links = broken_links(&pages);
         let Planned { plan, next, .. } = planned;
         if let (true, Some(staging)) = (failures.is_empty(), staging) {
+            let generated_paths: Vec<String> = generated.iter().map(|g| g.path.clone()).collect();
             let outputs =
                 Outputs { jobs: &plan.jobs, pages: &pages, generated, statics: &statics, next };
             match timed(&mut report.timings.write, "commit and build cache", || {
                 self.commit(staging, scope, outputs)
             }) {
-                Ok(stats) => report.written = stats,
+                Ok(stats) => {
+                    report.written = stats;
+                    timed(&mut report.timings.write, "no-op record", || {
+                        self.record_unchanged(scope, &plan, generated_paths, &statics, site)
+                    });
+                }
                 Err(error) => failures.push(Failure { path: report.output_dir.clone(), error }),
             }
             // Only a plan whose every page is now on disk may be re-signed in place next time.

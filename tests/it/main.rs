@@ -3,6 +3,7 @@
 
 mod architecture;
 mod build;
+mod cached;
 mod errors;
 mod features;
 mod hostile;
