@@ -93,6 +93,7 @@ pub fn build_once(root: &Path, options: &BuildOptions) -> Result<Built> {
     }
     let mut session = Session::load(config, options, lock)?;
     session.inputs = inputs;
+    session.timings.walk += scanned;
     let report = session.rebuild();
     Ok(Built { report, session: Some(session) })
 }

@@ -151,3 +151,29 @@ fn a_build_with_other_options_does_not_take_the_last_one_for_its_own() {
     assert_eq!(written_and_unchanged(&without.stdout).0, 0, "{}", without.stdout);
     assert_equals_clean_build(&site, "a build with drafts, then one without");
 }
+
+#[test]
+fn a_watch_update_leaves_no_record_that_vouches_for_the_old_output() {
+    use broadsheet::build::{BuildOptions, Session};
+    let site = built_site();
+    let article = site.path("content/2024-05-24/02-economy.md");
+    let (original, modified) = {
+        let file = std::fs::File::open(&article).unwrap();
+        (std::fs::read(&article).unwrap(), file.metadata().unwrap().modified().unwrap())
+    };
+    let options = BuildOptions { cache: true, ..BuildOptions::default() };
+    let mut session = Session::start(site.root(), &options).unwrap();
+    assert!(session.rebuild().failures.is_empty());
+    let text = String::from_utf8(original.clone()).unwrap();
+    site.write("content/2024-05-24/02-economy.md", text.replace("正式上线", "正式开通"));
+    session.reload_files(std::slice::from_ref(&article));
+    assert!(session.update().failures.is_empty());
+    drop(session);
+    // The file is put back as it was, time included: the inputs are again what the first
+    // build recorded, but the output is not what it wrote.
+    std::fs::write(&article, &original).unwrap();
+    std::fs::File::options().write(true).open(&article).unwrap().set_modified(modified).unwrap();
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    assert_equals_clean_build(&site, "a watch update, then the file put back");
+}
