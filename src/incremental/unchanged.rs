@@ -126,21 +126,30 @@ pub(crate) fn check(config: &Config, inputs: Inputs) -> Option<Counts> {
 }
 
 /// Records, after a successful one-shot build that saved the cache, that it read `inputs` and
-/// produced `outputs` (paths under the output folder). Failing to is only a warning: the next
-/// build then runs in full.
-pub(crate) fn record(config: &Config, inputs: Inputs, outputs: &[String], counts: Counts) {
+/// produced `outputs` (paths under the output folder, with their stamps when the build knows
+/// them: `None` ones are stamped now). Failing to is only a warning: the next build then runs
+/// in full.
+pub(crate) fn record(
+    config: &Config,
+    inputs: Inputs,
+    outputs: Vec<(String, Option<Stamp>)>,
+    counts: Counts,
+) {
     if inputs.racy {
         log::debug!("an input changed within a clock tick of the build: no no-op record");
         return;
     }
     let Some(header) = cache::header_sum(config) else { return };
     let out = &config.output_dir;
-    if outputs.iter().any(|path| path.contains('\n')) {
+    if outputs.iter().any(|(path, _)| path.contains('\n')) {
         return;
     }
-    let stamped: Option<Vec<Stamp>> =
-        outputs.par_iter().map(|path| crate::fs::stamp(&out.join(path))).collect();
+    let stamped: Option<Vec<Stamp>> = outputs
+        .par_iter()
+        .map(|(path, known)| known.or_else(|| crate::fs::stamp(&out.join(path))))
+        .collect();
     let Some(stamps) = stamped else { return };
+    let paths: Vec<String> = outputs.into_iter().map(|(path, _)| path).collect();
     let record = Record {
         format: FORMAT,
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -148,7 +157,7 @@ pub(crate) fn record(config: &Config, inputs: Inputs, outputs: &[String], counts
         config_key: cache::config_key(config),
         header,
         inputs: inputs.hash,
-        outputs: outputs.join("\n"),
+        outputs: paths.join("\n"),
         stamps,
         counts,
     };
