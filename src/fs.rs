@@ -22,6 +22,13 @@ pub(crate) struct Stamp {
     len: u64,
 }
 
+impl Stamp {
+    /// When the file was last modified, since the Unix epoch.
+    pub(crate) fn modified(&self) -> std::time::Duration {
+        std::time::Duration::new(self.secs, self.nanos)
+    }
+}
+
 /// The stamp of the file at `path`, if it can be read.
 pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
@@ -144,6 +151,32 @@ pub(crate) fn remove_dir_if_empty(path: &Path) -> Result<bool> {
 /// Symlinks are not followed: a symlink is listed like a file. Join with `dir` to open one.
 pub(crate) fn walk_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(walk(dir, |_| true)?.files)
+}
+
+/// Every file under `dir` (hidden ones too; symlinks not followed) with its stamp, sorted by
+/// path relative to `dir`; a missing `dir` has none. Walks without reading any file, to tell
+/// cheaply whether anything under `dir` changed.
+pub(crate) fn stamp_tree(dir: &Path) -> Result<Vec<(PathBuf, Stamp)>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut stamps = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("failed to walk `{}`", dir.display()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        // A symlink's target is what a build reads; a dangling one is stamped itself.
+        let meta =
+            std::fs::metadata(entry.path()).or_else(|_| std::fs::symlink_metadata(entry.path()));
+        let meta = meta.with_context(|| format!("cannot stat `{}`", entry.path().display()))?;
+        let modified = meta.modified().ok().and_then(|m| m.duration_since(UNIX_EPOCH).ok());
+        let modified = modified.unwrap_or_default();
+        let stamp =
+            Stamp { secs: modified.as_secs(), nanos: modified.subsec_nanos(), len: meta.len() };
+        stamps.push((relative_to(entry.path(), dir).to_path_buf(), stamp));
+    }
+    Ok(stamps)
 }
 
 /// What [`walk`] found: files and directories, relative to the walked directory, sorted.

@@ -170,8 +170,8 @@ fn build_options(site: &SiteArgs, output_dir: Option<PathBuf>, mode: Mode) -> Bu
 
 fn build(root: &Path, options: &BuildOptions, timings: bool) -> Result<bool> {
     broadsheet::interrupt::install()?;
-    let mut session = broadsheet::build::Session::start(root, options)?;
-    let report = session.rebuild();
+    let broadsheet::build::Built { report, session } =
+        broadsheet::build::build_once(root, options)?;
     if let Some(signal) = broadsheet::interrupt::requested() {
         let left = if report.failures.is_empty() {
             "the new site had been written in full"

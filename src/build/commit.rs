@@ -1,14 +1,18 @@
 //! The last step of a run: generated files staged, staging moved into the output folder,
 //! what is gone removed, and the signatures of what is now on disk remembered.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use anyhow::Result;
 
 use super::pages::Page;
 use super::{Scope, Session};
 use crate::feeds;
+use crate::fs::Stamp;
 use crate::incremental::Signatures;
+use crate::incremental::kept::Pages;
+use crate::incremental::unchanged::{self, Counts};
+use crate::model::Site;
 use crate::model::urls::output_path;
 use crate::output::{Removal, Staging, StaticFiles, WriteStats};
 use crate::render::Job;
@@ -20,6 +24,14 @@ pub(super) struct Outputs<'a> {
     pub(super) generated: Vec<feeds::Generated>,
     pub(super) statics: &'a StaticFiles,
     pub(super) next: Next,
+}
+
+/// The pages of a committed whole build, for the no-op record: which were staged, and the
+/// stamps their files had before (still theirs unless staged).
+pub(super) struct Written<'a> {
+    pub(super) plan: &'a Pages,
+    pub(super) out_stamps: Vec<Option<Stamp>>,
+    pub(super) pages: &'a [Page],
 }
 
 /// The signatures the output will have once a run is committed.
@@ -72,6 +84,50 @@ impl Session {
         }
         self.remember(next, generated_paths, &generated);
         Ok(stats)
+    }
+
+    /// After a one-shot build wrote the whole output and saved the cache: records what it read
+    /// and every file it produced, so that the next build can tell that nothing changed.
+    pub(super) fn record_unchanged(
+        &self,
+        scope: Scope,
+        written: Written<'_>,
+        generated: Vec<String>,
+        statics: &StaticFiles,
+        site: &Site,
+    ) {
+        let Some(inputs) = self.inputs else { return };
+        if scope != Scope::Whole || self.defer_saves || !self.options.cache {
+            return;
+        }
+        let Written { plan, out_stamps, pages } = written;
+        if out_stamps.len() != plan.jobs.len() {
+            return;
+        }
+        let produced = plan.jobs.len() + generated.len();
+        let staged: HashSet<&str> =
+            pages.iter().filter(|p| p.staged).map(|p| p.path.as_str()).collect();
+        // A page file this run did not write keeps the stamp it had; the rest are stamped anew.
+        let mut outputs: Vec<(String, Option<Stamp>)> = plan
+            .jobs
+            .iter()
+            .zip(out_stamps)
+            .map(|(job, stamp)| {
+                let path = output_path(&job.url);
+                let kept = stamp.filter(|_| !staged.contains(path.as_str()));
+                (path, kept)
+            })
+            .collect();
+        outputs.extend(generated.into_iter().map(|path| (path, None)));
+        outputs.extend(statics.output_paths().map(|path| (path, None)));
+        let counts = Counts {
+            articles: site.articles.len(),
+            sections: site.sections.len(),
+            issues: site.issues.len(),
+            authors: site.authors.len(),
+            produced,
+        };
+        unchanged::record(&self.config, inputs, outputs, counts);
     }
 
     /// Stages the generated files whose bytes may have changed; returns the paths staged.

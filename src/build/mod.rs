@@ -9,11 +9,13 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use anyhow::Result;
 
 use crate::config::Config;
 use crate::incremental::State;
+use crate::incremental::unchanged::{self, Inputs};
 use crate::output::OutputLock;
 use crate::render::Templates;
 
@@ -63,8 +65,37 @@ fn source_dirs(config: &Config) -> Vec<PathBuf> {
 
 /// Builds the site at `root` once.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Report> {
-    let mut session = Session::start(root, options)?;
-    Ok(session.rebuild())
+    Ok(build_once(root, options)?.report)
+}
+
+/// What a one-shot build did, and the session it loaded (none when nothing had changed). A
+/// caller about to exit may `std::mem::forget` the session rather than free it piece by piece.
+pub struct Built {
+    /// What the build did.
+    pub report: Report,
+    /// The loaded site, when the build had to load it.
+    pub session: Option<Session>,
+}
+
+/// Builds the site at `root` once, as `broadsheet build` does. When the build cache shows that
+/// no input file changed and the output folder holds every file as the last build wrote it,
+/// nothing is loaded, rendered or written (see `incremental::unchanged`).
+pub fn build_once(root: &Path, options: &BuildOptions) -> Result<Built> {
+    let started = Instant::now();
+    let config = load_config(root, options)?;
+    let lock = session::take_lock(&config, options)?;
+    let cached = options.mode == Mode::Build && options.cache;
+    let inputs = if cached { Inputs::scan(&config, options.drafts) } else { None };
+    let scanned = started.elapsed();
+    if let Some(counts) = inputs.and_then(|inputs| unchanged::check(&config, inputs)) {
+        let report = report::unchanged(config.output_dir, counts, scanned, started.elapsed());
+        return Ok(Built { report, session: None });
+    }
+    let mut session = Session::load(config, options, lock)?;
+    session.inputs = inputs;
+    session.timings.walk += scanned;
+    let report = session.rebuild();
+    Ok(Built { report, session: Some(session) })
 }
 
 /// A loaded site kept in memory between rebuilds (used by `build` once and by `watch` repeatedly).
@@ -85,6 +116,9 @@ pub struct Session {
     /// Held for the session's whole life in build mode: no other process writes the output
     /// folder meanwhile. Shared with the session a [`Session::restart`] makes.
     lock: Option<Arc<OutputLock>>,
+    /// The fingerprint of the inputs taken before a one-shot build read them: set, the build
+    /// records it after a successful write so that the next one can tell nothing changed.
+    inputs: Option<Inputs>,
 }
 /// Logs at debug level how long since `start` a step took (`RUST_LOG=debug`).
 fn log_time(start: std::time::Instant, what: &str) {

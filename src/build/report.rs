@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::Page;
 use crate::content::load::Failure;
+use crate::incremental::unchanged::Counts;
 use crate::model::Site;
 use crate::output::WriteStats;
 
@@ -135,4 +136,31 @@ pub(super) fn fill_counts(report: &mut Report, site: &Site) {
     report.sections = site.sections.len();
     report.issues = site.issues.len();
     report.authors = site.authors.len();
+}
+
+/// The report of a build that found nothing changed: nothing rendered or written, the counts
+/// as the last build reported them; the time went on stamping the inputs (`scanned`) and
+/// checking the output.
+pub(super) fn unchanged(
+    output_dir: PathBuf,
+    counts: Counts,
+    scanned: Duration,
+    elapsed: Duration,
+) -> Report {
+    let timings = StageTimings {
+        walk: scanned,
+        write: elapsed.saturating_sub(scanned),
+        ..StageTimings::default()
+    };
+    Report {
+        articles: counts.articles,
+        sections: counts.sections,
+        issues: counts.issues,
+        authors: counts.authors,
+        written: WriteStats { unchanged: counts.produced, ..WriteStats::default() },
+        timings,
+        elapsed,
+        output_dir,
+        ..Report::default()
+    }
 }

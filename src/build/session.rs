@@ -22,17 +22,12 @@ impl Session {
     /// process holds it.
     pub fn start(root: &Path, options: &BuildOptions) -> Result<Session> {
         let config = load_config(root, options)?;
-        let lock = match options.mode {
-            Mode::Build => {
-                Some(Arc::new(OutputLock::take(&config.output_dir, &source_dirs(&config))?))
-            }
-            Mode::Check => None,
-        };
+        let lock = take_lock(&config, options)?;
         Session::load(config, options, lock)
     }
 
     /// Loads templates and content for `config`, holding `lock`.
-    fn load(
+    pub(super) fn load(
         config: Config,
         options: &BuildOptions,
         lock: Option<Arc<OutputLock>>,
@@ -55,6 +50,7 @@ impl Session {
             defer_saves: false,
             unsaved: false,
             lock,
+            inputs: None,
         })
     }
 
@@ -68,6 +64,7 @@ impl Session {
         let config = load_config(&self.config.root, &self.options)?;
         let mut fresh = Session::load(config, &self.options, self.lock.clone())?;
         fresh.defer_saves = self.defer_saves;
+        fresh.inputs = self.inputs;
         fresh.state.signatures = std::mem::take(&mut self.state.signatures);
         *self = fresh;
         Ok(())
@@ -167,5 +164,19 @@ impl Session {
 
     pub(super) fn static_dirs(&self) -> Vec<PathBuf> {
         vec![self.config.theme_dir.join("static"), self.config.static_dir.clone()]
+    }
+}
+
+/// In build mode, the output folder's lock, taken at once or failing if another process holds
+/// it; none in check mode.
+pub(super) fn take_lock(
+    config: &Config,
+    options: &BuildOptions,
+) -> Result<Option<Arc<OutputLock>>> {
+    match options.mode {
+        Mode::Build => {
+            Ok(Some(Arc::new(OutputLock::take(&config.output_dir, &source_dirs(config))?)))
+        }
+        Mode::Check => Ok(None),
     }
 }

@@ -10,12 +10,13 @@ use std::time::{Duration, Instant};
 use anyhow::anyhow;
 use rayon::prelude::*;
 
-use super::commit::{Next, Outputs};
+use super::commit::{Next, Outputs, Written};
 use super::pages::{self, Known, Page, Sink};
 use super::report::{broken_links, fill_counts};
 use super::{Mode, Report, Scope, Session, source_dirs};
 use crate::content::load::{self, Failure, LoadedArticle, SectionIndex};
 use crate::feeds;
+use crate::fs::Stamp;
 use crate::incremental::kept::{Model, Pages, Signed};
 use crate::model::Site;
 use crate::model::urls::output_path;
@@ -30,6 +31,9 @@ struct Planned {
     replanned: bool,
     todo: Vec<Job>,
     next: Next,
+    /// For a whole build, by job: the stamp of its file in the output before this run (`None`:
+    /// missing). Kept for the no-op record, so the output is not stamped twice.
+    out_stamps: Vec<Option<Stamp>>,
 }
 
 impl Session {
@@ -65,14 +69,21 @@ impl Session {
         fill_counts(&mut report, site);
         report.pages = pages.len();
         report.broken_links = broken_links(&pages);
-        let Planned { plan, next, .. } = planned;
+        let Planned { plan, next, out_stamps, .. } = planned;
         if let (true, Some(staging)) = (failures.is_empty(), staging) {
+            let generated_paths: Vec<String> = generated.iter().map(|g| g.path.clone()).collect();
             let outputs =
                 Outputs { jobs: &plan.jobs, pages: &pages, generated, statics: &statics, next };
             match timed(&mut report.timings.write, "commit and build cache", || {
                 self.commit(staging, scope, outputs)
             }) {
-                Ok(stats) => report.written = stats,
+                Ok(stats) => {
+                    report.written = stats;
+                    timed(&mut report.timings.write, "no-op record", || {
+                        let written = Written { plan: &plan, out_stamps, pages: &pages };
+                        self.record_unchanged(scope, written, generated_paths, &statics, site)
+                    });
+                }
                 Err(error) => failures.push(Failure { path: report.output_dir.clone(), error }),
             }
             // Only a plan whose every page is now on disk may be re-signed in place next time.
@@ -131,37 +142,52 @@ impl Session {
     fn plan_step(&self, model: &mut Model, scope: Scope) -> Planned {
         let (plan, signed) = model.take_signed_pages(&self.config, &self.templates);
         let replanned = !matches!(signed, Signed::Changed(_));
-        let (todo, next) = match signed {
+        let (todo, next, out_stamps) = match signed {
             Signed::Changed(changed) if scope == Scope::Changes => {
                 let todo: Vec<Job> = changed.iter().map(|&i| plan.jobs[i].clone()).collect();
                 let next = changed.iter().map(|&i| (plan.jobs[i].url.clone(), plan.signatures[i]));
-                (todo, Next::Changed(next.collect()))
+                (todo, Next::Changed(next.collect()), Vec::new())
             }
             _ => {
                 let urls = plan.jobs.iter().map(|job| job.url.clone());
                 let next: BTreeMap<String, u64> =
                     urls.zip(plan.signatures.iter().copied()).collect();
-                (self.jobs_to_render(&plan.jobs, &next, scope), Next::All(next))
+                let out_stamps = self.output_stamps(&plan.jobs, scope);
+                let todo = self.jobs_to_render(&plan.jobs, &next, &out_stamps);
+                (todo, Next::All(next), out_stamps)
             }
         };
-        Planned { plan, replanned, todo, next }
+        Planned { plan, replanned, todo, next, out_stamps }
+    }
+
+    /// For a whole build, the stamp of each job's file in the output (`None`: missing); for an
+    /// update or a check, none are looked at.
+    fn output_stamps(&self, jobs: &[Job], scope: Scope) -> Vec<Option<Stamp>> {
+        if self.options.mode == Mode::Check || scope != Scope::Whole {
+            return Vec::new();
+        }
+        let out = &self.config.output_dir;
+        jobs.par_iter().map(|job| crate::fs::stamp(&out.join(output_path(&job.url)))).collect()
     }
 
     /// Every page in check mode; else the pages whose signature differs from what was last
     /// written, plus (for a whole build) pages whose file has gone missing from the output.
-    fn jobs_to_render(&self, jobs: &[Job], next: &BTreeMap<String, u64>, scope: Scope) -> Vec<Job> {
+    fn jobs_to_render(
+        &self,
+        jobs: &[Job],
+        next: &BTreeMap<String, u64>,
+        out_stamps: &[Option<Stamp>],
+    ) -> Vec<Job> {
         if self.options.mode == Mode::Check {
             return jobs.to_vec();
         }
         let known = &self.state.signatures.pages;
-        let out = &self.config.output_dir;
-        jobs.par_iter()
-            .filter(|job| {
-                known.get(&job.url) != next.get(&job.url)
-                    || (scope == Scope::Whole && !out.join(output_path(&job.url)).is_file())
-            })
-            .cloned()
-            .collect()
+        let missing = |index: usize| out_stamps.get(index).is_some_and(Option::is_none);
+        let todo = jobs
+            .par_iter()
+            .enumerate()
+            .filter(|(index, job)| known.get(&job.url) != next.get(&job.url) || missing(*index));
+        todo.map(|(_, job)| job.clone()).collect()
     }
 
     /// The static files, listed once: for the link check, the commit and the sweep.

@@ -26,6 +26,8 @@ const FORMAT: u32 = 3;
 const DIR: &str = ".broadsheet-cache";
 const STATE: &str = "state.msgpack";
 const SEGMENTS: &str = "content";
+/// The no-op record of the last one-shot build (see `unchanged.rs`).
+pub(super) const UNCHANGED: &str = "unchanged.msgpack";
 
 /// The header of the cache: whose it is, and the signatures of the pages in the output folder.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -62,12 +64,12 @@ impl Cache {
     }
 }
 
-fn dir(config: &Config) -> PathBuf {
+pub(super) fn dir(config: &Config) -> PathBuf {
     config.root.join(DIR)
 }
 
 /// What identifies a cache as this build's: version, output folder and configuration.
-fn config_key(config: &Config) -> u64 {
+pub(super) fn config_key(config: &Config) -> u64 {
     hash_of(&format!("{config:?}"))
 }
 
@@ -96,7 +98,7 @@ pub(crate) fn load(config: &Config) -> Option<Cache> {
 
 /// Reads a cache file: its first 8 bytes are the hash of the rest, so a truncated or
 /// corrupted file is detected and ignored instead of trusted, even when it still decodes.
-fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+pub(super) fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
     let bytes = crate::fs::read(path).ok()?;
     let (sum, bytes) = bytes.split_at_checked(8)?;
     if sum != hash_of(bytes).to_le_bytes() {
@@ -154,7 +156,7 @@ pub(crate) fn save(
     Ok(keys)
 }
 
-fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+pub(super) fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     // Structs as arrays, not maps: field names are not repeated for every article, which
     // makes a segment smaller and much faster to read (the format version guards the layout).
     let payload = rmp_serde::to_vec(value).context("cannot encode the build cache")?;
@@ -165,11 +167,26 @@ fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     crate::fs::rename(&temporary, path)
 }
 
-/// Makes the cache unusable without deleting its segments: removes its header, so that no
-/// build trusts signatures the output is about to outgrow (a missing one is fine).
+/// The checksum of the cache's header as saved, if it is there and intact: ties the no-op
+/// record to the one header it was written with.
+pub(super) fn header_sum(config: &Config) -> Option<u64> {
+    let bytes = crate::fs::read(&dir(config).join(STATE)).ok()?;
+    let (sum, rest) = bytes.split_at_checked(8)?;
+    let sum = u64::from_le_bytes(sum.try_into().ok()?);
+    (sum == hash_of(rest)).then_some(sum)
+}
+
+/// Makes the cache unusable without deleting its segments: removes the no-op record and the
+/// header, so that no build trusts signatures the output is about to outgrow (missing ones
+/// are fine).
 pub(crate) fn invalidate(config: &Config) -> Result<()> {
-    let header = dir(config).join(STATE);
-    if header.exists() { crate::fs::remove_file(&header) } else { Ok(()) }
+    for name in [UNCHANGED, STATE] {
+        let path = dir(config).join(name);
+        if path.exists() {
+            crate::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
 }
 
 /// Removes the cache (for `build --no-cache`); a missing one is fine.

@@ -14,6 +14,7 @@ use crate::feeds::FeedCache;
 
 pub(crate) mod cache;
 pub(crate) mod kept;
+pub(crate) mod unchanged;
 
 use kept::Model;
 

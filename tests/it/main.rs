@@ -4,6 +4,7 @@
 mod abuse;
 mod architecture;
 mod build;
+mod cached;
 mod errors;
 mod features;
 mod hostile;

@@ -1,0 +1,179 @@
+//! One-shot builds with the build cache: a build where nothing changed writes nothing and
+//! still reports the site, and a build after any kind of change (text, title, new or deleted
+//! article, template, static file, `site.toml`, a deleted output file) equals a clean build.
+
+use std::time::Duration;
+
+use crate::support::{TempSite, read_tree};
+
+/// Longer than a tick of the file-time clock: files written just before a build cannot vouch
+/// for themselves by their stamps, so the build would not record that it read them.
+const SETTLE: Duration = Duration::from_millis(40);
+
+/// The basic fixture, built once with the cache, its files older than a clock tick.
+fn built_site() -> TempSite {
+    let site = TempSite::new("basic");
+    std::thread::sleep(SETTLE);
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    site
+}
+
+/// `wrote N, M unchanged` from a summary line.
+fn written_and_unchanged(stdout: &str) -> (usize, usize) {
+    let rest = stdout.split("wrote ").nth(1).unwrap_or_else(|| panic!("no summary: {stdout}"));
+    let mut numbers = rest.split([',', ' ']).filter_map(|word| word.parse().ok());
+    (numbers.next().unwrap(), numbers.next().unwrap())
+}
+
+/// The `(… articles, … sections, … issues)` part of a summary line.
+fn counts(stdout: &str) -> &str {
+    let start = stdout.find('(').unwrap_or(0);
+    let end = stdout.find(')').unwrap_or(stdout.len());
+    &stdout[start..end]
+}
+
+fn assert_equals_clean_build(site: &TempSite, change: &str) {
+    let clean = tempfile::tempdir().unwrap();
+    let out = clean.path().to_str().unwrap();
+    let run = site.run(&["build", "--no-cache", "--output-dir", out]);
+    assert!(run.success, "{}", run.stderr);
+    assert!(
+        read_tree(&site.path("public")) == read_tree(clean.path()),
+        "after {change}, the cached build differs from a clean build"
+    );
+}
+
+#[test]
+fn a_build_with_nothing_changed_writes_nothing_and_reports_the_same_site() {
+    let site = TempSite::new("basic");
+    std::thread::sleep(SETTLE);
+    let first = site.run(&["build"]);
+    assert!(site.path(".broadsheet-cache/unchanged.msgpack").is_file());
+    let before = read_tree(&site.path("public"));
+    let again = site.run(&["build"]);
+    assert!(again.success, "{}", again.stderr);
+    let (written, unchanged) = written_and_unchanged(&first.stdout);
+    assert_eq!(written_and_unchanged(&again.stdout), (0, written + unchanged), "{}", again.stdout);
+    assert_eq!(counts(&again.stdout), counts(&first.stdout));
+    assert!(again.stdout.starts_with("built 0 pages ("), "{}", again.stdout);
+    assert_eq!(read_tree(&site.path("public")), before);
+}
+
+#[test]
+fn a_deleted_or_altered_output_file_is_noticed_by_the_next_build() {
+    let site = built_site();
+    std::fs::remove_file(site.path("public/index.html")).unwrap();
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    assert_eq!(written_and_unchanged(&run.stdout).0, 1, "{}", run.stdout);
+    assert_equals_clean_build(&site, "deleting an output page");
+    std::thread::sleep(SETTLE);
+    assert!(site.run(&["build"]).success);
+    site.write("public/logo.txt", "tampered\n");
+    assert!(site.run(&["build"]).success);
+    assert_equals_clean_build(&site, "altering a copied static file");
+}
+
+/// Replaces the first `from` in a file of the site.
+fn edit(site: &TempSite, file: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.path(file)).unwrap();
+    assert!(text.contains(from), "{file} holds no `{from}`");
+    site.write(file, text.replacen(from, to, 1));
+}
+
+/// A change a user makes to a site between two builds, and its name.
+type Change = (&'static str, fn(&TempSite));
+
+/// Each kind of change a user makes between two builds, applied to a built site.
+fn changes() -> Vec<Change> {
+    vec![
+        ("a text edit", |site| {
+            let file = "content/2024-05-24/02-economy.md";
+            let text = std::fs::read_to_string(site.path(file)).unwrap();
+            site.write(file, format!("{text}\n追加的一段正文。\n"));
+        }),
+        ("a same-length text edit", |site| {
+            edit(site, "content/2024-05-24/02-economy.md", "正式上线", "正式开通")
+        }),
+        ("a retitle", |site| {
+            edit(site, "content/2024-05-24/01-lead.md", "title: ", "title: 新标题 ")
+        }),
+        ("a new article", |site| {
+            site.write(
+                "content/2024-05-23/04-new.md",
+                "---\ntitle: 新增的稿件\nsection: 经济\n---\n\n新稿件。\n",
+            )
+        }),
+        ("a deleted article", |site| {
+            std::fs::remove_file(site.path("content/2024-05-23/03-older.md")).unwrap()
+        }),
+        ("a template change", |site| {
+            let file = "themes/plain/templates/article.html";
+            let text = std::fs::read_to_string(site.path(file)).unwrap();
+            site.write(file, format!("{text}<!-- changed -->\n"));
+        }),
+        ("a static file change", |site| site.write("static/logo.txt", "a new logo\n")),
+        ("a new static file", |site| site.write("static/extra.txt", "extra\n")),
+        ("a site.toml change", |site| edit(site, "site.toml", "测试日报", "测试晚报")),
+    ]
+}
+
+#[test]
+fn a_cached_build_after_each_kind_of_change_equals_a_clean_build() {
+    for (change, apply) in changes() {
+        let site = built_site();
+        apply(&site);
+        let run = site.run(&["build"]);
+        assert!(run.success, "after {change}: {}", run.stderr);
+        assert_equals_clean_build(&site, change);
+        // The build after it has nothing to do, and says so with the new counts.
+        std::thread::sleep(SETTLE);
+        let settled = site.run(&["build"]);
+        let again = site.run(&["build"]);
+        assert_eq!(written_and_unchanged(&again.stdout).0, 0, "after {change}: {}", again.stdout);
+        assert_eq!(counts(&again.stdout), counts(&settled.stdout), "after {change}");
+        assert_equals_clean_build(&site, change);
+    }
+}
+
+#[test]
+fn a_build_with_other_options_does_not_take_the_last_one_for_its_own() {
+    let site = built_site();
+    let drafts = site.run(&["build", "--drafts"]);
+    assert!(drafts.success, "{}", drafts.stderr);
+    assert!(written_and_unchanged(&drafts.stdout).0 > 0, "{}", drafts.stdout);
+    let with_drafts = read_tree(&site.path("public"));
+    assert!(with_drafts.iter().any(|(_, bytes)| String::from_utf8_lossy(bytes).contains("草稿")));
+    std::thread::sleep(SETTLE);
+    assert!(site.run(&["build"]).success);
+    let without = site.run(&["build"]);
+    assert_eq!(written_and_unchanged(&without.stdout).0, 0, "{}", without.stdout);
+    assert_equals_clean_build(&site, "a build with drafts, then one without");
+}
+
+#[test]
+fn a_watch_update_leaves_no_record_that_vouches_for_the_old_output() {
+    use broadsheet::build::{BuildOptions, Session};
+    let site = built_site();
+    let article = site.path("content/2024-05-24/02-economy.md");
+    let (original, modified) = {
+        let file = std::fs::File::open(&article).unwrap();
+        (std::fs::read(&article).unwrap(), file.metadata().unwrap().modified().unwrap())
+    };
+    let options = BuildOptions { cache: true, ..BuildOptions::default() };
+    let mut session = Session::start(site.root(), &options).unwrap();
+    assert!(session.rebuild().failures.is_empty());
+    let text = String::from_utf8(original.clone()).unwrap();
+    site.write("content/2024-05-24/02-economy.md", text.replace("正式上线", "正式开通"));
+    session.reload_files(std::slice::from_ref(&article));
+    assert!(session.update().failures.is_empty());
+    drop(session);
+    // The file is put back as it was, time included: the inputs are again what the first
+    // build recorded, but the output is not what it wrote.
+    std::fs::write(&article, &original).unwrap();
+    std::fs::File::options().write(true).open(&article).unwrap().set_modified(modified).unwrap();
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    assert_equals_clean_build(&site, "a watch update, then the file put back");
+}
