@@ -10,6 +10,7 @@ mod interrupt;
 mod lock;
 mod serve;
 mod split;
+mod split_photos;
 mod split_props;
 mod split_styles;
 mod support;
