@@ -23,13 +23,16 @@ use crate::model::urls::output_path;
 use crate::output::{self, OutputLock, Removal, Staging, WriteStats};
 use crate::render::{self, Job, Templates};
 
+mod images;
 mod pages;
 mod report;
 pub mod timings;
 
 pub use pages::Page;
 use pages::{Known, Sink};
-pub use report::{BrokenLink, BuildOptions, Mode, RenderTimings, Report, StageTimings};
+pub use report::{
+    BrokenLink, BuildOptions, ImageCounts, Mode, RenderTimings, Report, StageTimings,
+};
 use report::{broken_links, fill_counts};
 
 /// How much of the output folder a run brings up to date.
@@ -170,6 +173,10 @@ impl Session {
     pub fn reload_files(&mut self, paths: &[PathBuf]) {
         for path in paths {
             let relative = path.strip_prefix(&self.config.root).unwrap_or(path).to_path_buf();
+            if crate::images::is_content_image(&self.config, &relative) {
+                // Not a content file: the next run's image step sees its new stamp.
+                continue;
+            }
             let full = self.config.root.join(&relative);
             // A path that is no file or folder now and held none of ours before (an editor's
             // temporary file, such as `sed -i`'s) changes nothing: not recording it keeps the
@@ -232,8 +239,10 @@ impl Session {
             ..Report::default()
         };
         let stage = Instant::now();
+        let image_failures = images::attach(&self.config, &mut self.state, &mut report);
         let (mut model, mut failures) = self.take_model();
         let model_ok = failures.is_empty();
+        failures.extend(image_failures);
         log_time(stage, "brought the site model and shared template values up to date");
         let (plan, signed) = model.take_signed_pages(&self.config, &self.templates);
         let (todo, next) = match signed {
@@ -340,7 +349,7 @@ impl Session {
         let wanted = feeds::feed_articles(site, &self.config);
         let loaded: Vec<(usize, Result<String>)> = wanted
             .par_iter()
-            .map(|&i| (i, load::load_body(&self.config, &site.articles[i].data.path)))
+            .map(|&i| (i, pages::article_body(&self.config, &site.articles[i])))
             .collect();
         let mut bodies = render::Bodies::new();
         for (index, body) in loaded {
@@ -413,6 +422,10 @@ impl Session {
         // `static/` is removed from the output by a cached build too.
         let mut generated_paths: BTreeSet<String> =
             generated.iter().map(|g| g.path.clone()).collect();
+        let versions = crate::images::versions(&self.config, &self.state.files);
+        let written = &self.state.signatures.generated_hashes;
+        staged.extend(images::stage(&staging, &versions, written, &self.config.output_dir)?);
+        generated_paths.extend(images::paths(&versions));
         for dir in self.static_dirs() {
             generated_paths.extend(static_files(&dir));
         }
@@ -429,6 +442,7 @@ impl Session {
             Scope::Whole => {
                 let mut produced: Vec<String> = jobs.iter().map(|j| output_path(&j.url)).collect();
                 produced.extend(generated.iter().map(|g| g.path.clone()));
+                produced.extend(versions.iter().map(|v| v.path.clone()));
                 // With the last build's signatures we know what is gone; without, walk.
                 let removal = if self.state.signatures.pages.is_empty() {
                     Removal::Sweep
@@ -442,7 +456,9 @@ impl Session {
         if scope == Scope::Changes {
             stats.unchanged = pages.len() + generated.len() - staged.len();
         }
-        let generated_hashes = generated.iter().map(|g| (g.path.clone(), g.hash)).collect();
+        let mut generated_hashes: BTreeMap<String, u64> =
+            generated.iter().map(|g| (g.path.clone(), g.hash)).collect();
+        generated_hashes.extend(versions.iter().map(|v| (v.path.clone(), v.hash)));
         let pages = match next {
             Next::All(next) => next,
             Next::Changed(changed) => {
@@ -513,6 +529,7 @@ impl Session {
         for dir in self.static_dirs() {
             files.extend(static_files(&dir));
         }
+        files.extend(images::paths(&crate::images::versions(&self.config, &self.state.files)));
         Known { pages, files }
     }
 }

@@ -6,6 +6,7 @@ mod build;
 mod errors;
 mod hostile;
 mod html_valid;
+mod images;
 mod interrupt;
 mod lock;
 mod serve;
