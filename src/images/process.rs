@@ -148,3 +148,76 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod bench {
+    use std::time::Instant;
+
+    use image::imageops::{FilterType as ImageFilter, resize as image_resize};
+
+    use super::*;
+
+    /// A 1600×1000 picture with gradients and noise, so encoders cannot cheat on flat areas.
+    fn picture() -> RgbImage {
+        let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+        RgbImage::from_fn(1600, 1000, |x, y| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let noise = (seed % 48) as u8;
+            image::Rgb([(x / 7) as u8 ^ noise, (y / 4) as u8 + noise, ((x + y) / 11) as u8])
+        })
+    }
+
+    fn time<T>(what: &str, runs: u32, mut f: impl FnMut() -> T) -> T {
+        let start = Instant::now();
+        let mut out = None;
+        for _ in 0..runs {
+            out = Some(f());
+        }
+        eprintln!("{what}: {:.1} ms", start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs));
+        out.expect("runs > 0")
+    }
+
+    /// `cargo test --release --lib images::process::bench -- --ignored --nocapture`
+    #[test]
+    #[ignore = "a timing probe, run by hand"]
+    fn compare_resizers_and_encoders() {
+        let source = picture();
+        let _ = time("image::imageops::resize Lanczos3 1600→960", 5, || {
+            image_resize(&source, 960, 600, ImageFilter::Lanczos3)
+        });
+        let _ = time("image::imageops::resize Triangle 1600→960", 5, || {
+            image_resize(&source, 960, 600, ImageFilter::Triangle)
+        });
+        let mut resizer = Resizer::new();
+        let small = time("fast_image_resize Lanczos3 1600→960", 5, || {
+            resize(&mut resizer, &source, 960).unwrap()
+        });
+        for quality in [75u8, 80] {
+            let webp = time(&format!("webp (libwebp) lossy q{quality} 960"), 5, || {
+                encode(&small, "webp", quality).unwrap().bytes.len()
+            });
+            let jpeg = time(&format!("image JPEG q{quality} 960"), 5, || {
+                encode(&small, "jpeg", quality).unwrap().bytes.len()
+            });
+            eprintln!("  bytes: webp {webp}, jpeg {jpeg}");
+        }
+        let lossless = time("image WebP lossless 960 (image's only WebP encoder)", 2, || {
+            let mut bytes = Vec::new();
+            image::codecs::webp::WebPEncoder::new_lossless(&mut bytes)
+                .encode(small.as_raw(), 960, 600, image::ExtendedColorType::Rgb8)
+                .unwrap();
+            bytes.len()
+        });
+        eprintln!("  bytes: webp lossless {lossless}");
+        let config = ImagesConfig::default();
+        let mut jpeg = Vec::new();
+        JpegEncoder::new_with_quality(&mut jpeg, 90).encode_image(&source).unwrap();
+        let made = time("whole make(): decode + 3 widths × webp+jpeg", 3, || {
+            make(&jpeg, &config).unwrap()
+        });
+        let total: usize = made.versions.iter().map(|v| v.bytes.len()).sum();
+        eprintln!("  original jpeg q90 {} bytes; all versions {total} bytes", jpeg.len());
+    }
+}
