@@ -25,6 +25,7 @@ pub(crate) mod fs;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod hash;
+pub(crate) mod images;
 pub(crate) mod incremental;
 pub mod init;
 pub mod interrupt;

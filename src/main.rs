@@ -252,6 +252,10 @@ fn summary_line(report: &Report, mode: Mode) -> String {
             w.written, w.unchanged, w.removed
         ));
     }
+    let images = report.images;
+    if images.encoded + images.reused > 0 {
+        line.push_str(&format!("; images: {} made, {} cached", images.encoded, images.reused));
+    }
     line
 }
 

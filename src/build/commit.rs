@@ -64,11 +64,16 @@ impl Session {
         let mut generated_paths: BTreeSet<String> =
             generated.iter().map(|g| g.path.clone()).collect();
         generated_paths.extend(statics.output_paths());
+        let versions = crate::images::versions(&self.config, &self.state.files);
+        let written = &self.state.signatures.generated_hashes;
+        staged.extend(super::images::stage(&staging, &versions, written, &self.config.output_dir)?);
+        generated_paths.extend(super::images::paths(&versions));
         let gone = self.gone_paths(&next, &generated_paths);
         let mut stats = match scope {
             Scope::Whole => {
                 let mut produced: Vec<String> = jobs.iter().map(|j| output_path(&j.url)).collect();
                 produced.extend(generated.iter().map(|g| g.path.clone()));
+                produced.extend(versions.iter().map(|v| v.path.clone()));
                 // With the last build's signatures we know what is gone; without, walk.
                 let removal = if self.state.signatures.pages.is_empty() {
                     Removal::Sweep
@@ -82,7 +87,9 @@ impl Session {
         if scope == Scope::Changes {
             stats.unchanged = pages.len() + generated.len() - staged.len();
         }
-        self.remember(next, generated_paths, &generated);
+        let image_hashes: Vec<(String, u64)> =
+            versions.iter().map(|v| (v.path.clone(), v.hash)).collect();
+        self.remember(next, generated_paths, &generated, image_hashes);
         Ok(stats)
     }
 
@@ -170,8 +177,11 @@ impl Session {
         next: Next,
         generated_paths: BTreeSet<String>,
         generated: &[feeds::Generated],
+        image_hashes: Vec<(String, u64)>,
     ) {
-        let generated_hashes = generated.iter().map(|g| (g.path.clone(), g.hash)).collect();
+        let mut generated_hashes: BTreeMap<String, u64> =
+            generated.iter().map(|g| (g.path.clone(), g.hash)).collect();
+        generated_hashes.extend(image_hashes);
         let pages = match next {
             Next::All(next) => next,
             Next::Changed(changed) => {

@@ -20,6 +20,7 @@ use crate::output::OutputLock;
 use crate::render::Templates;
 
 mod commit;
+mod images;
 mod pages;
 mod report;
 mod session;
@@ -27,7 +28,9 @@ mod steps;
 pub mod timings;
 
 pub use pages::Page;
-pub use report::{BrokenLink, BuildOptions, Mode, RenderTimings, Report, StageTimings};
+pub use report::{
+    BrokenLink, BuildOptions, ImageCounts, Mode, RenderTimings, Report, StageTimings,
+};
 
 /// How much of the output folder a run brings up to date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

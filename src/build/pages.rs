@@ -52,6 +52,12 @@ pub(crate) struct Sink<'a> {
     pub(crate) known: &'a Known<'a>,
 }
 
+/// An article's body as HTML, its images shown as responsive pictures.
+pub(super) fn article_body(config: &crate::config::Config, article: &Article) -> Result<String> {
+    let html = load_body(config, &article.data.path)?;
+    crate::images::rewrite_body(&html, &article.data.pictures, &config.images)
+}
+
 /// A finished page and the time its post-processing and staging took.
 struct Finished {
     page: Page,
@@ -71,7 +77,7 @@ pub(crate) fn render_pages(
         heading_anchors: true,
     };
     let config = env.config;
-    let body_of = |article: &Article| load_body(config, &article.data.path);
+    let body_of = |article: &Article| article_body(config, article);
     let results = render::render_all(jobs, env, &body_of, |page| finish(page, &post, sink));
     let mut timings = RenderTimings::default();
     let pages = jobs

@@ -110,6 +110,17 @@ pub struct Report {
     pub elapsed: Duration,
     /// Where the site was (or would have been) written.
     pub output_dir: PathBuf,
+    /// What the image step did.
+    pub images: ImageCounts,
+}
+
+/// How many article images were made in their versions, and how many came from the cache.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImageCounts {
+    /// Images decoded, resized and encoded in this build.
+    pub encoded: usize,
+    /// Images whose versions the build cache already held.
+    pub reused: usize,
 }
 
 impl Report {

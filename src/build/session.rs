@@ -75,6 +75,10 @@ impl Session {
     pub fn reload_files(&mut self, paths: &[PathBuf]) {
         for path in paths {
             let relative = path.strip_prefix(&self.config.root).unwrap_or(path).to_path_buf();
+            if crate::images::is_content_image(&self.config, &relative) {
+                // Not a content file: the next run's image step sees its new stamp.
+                continue;
+            }
             let full = self.config.root.join(&relative);
             // A path that is no file or folder now and held none of ours before (an editor's
             // temporary file, such as `sed -i`'s) changes nothing: not recording it keeps the

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::commit::{Next, Outputs, Written};
 use super::pages::{self, Known, Page, Sink};
 use super::report::{broken_links, fill_counts};
-use super::{Mode, Report, Scope, Session, source_dirs};
+use super::{Mode, Report, Scope, Session, images, source_dirs};
 use crate::content::load::{self, Failure, LoadedArticle, SectionIndex};
 use crate::feeds;
 use crate::fs::Stamp;
@@ -45,10 +45,12 @@ impl Session {
             timings: std::mem::take(&mut self.timings),
             ..Report::default()
         };
+        let image_failures = images::attach(&self.config, &mut self.state, &mut report);
         let t = &mut report.timings;
         let mut failures = Vec::new();
         let mut model = timed(&mut t.model, "model", || self.model_step(&mut failures));
         let model_ok = failures.is_empty();
+        failures.extend(image_failures);
         let planned =
             timed(&mut t.model, "page plan and signatures", || self.plan_step(&mut model, scope));
         let statics =
@@ -239,6 +241,7 @@ impl Session {
         let mut files: HashSet<String> =
             feeds::paths(&self.config).into_iter().map(str::to_owned).collect();
         files.extend(statics.output_paths());
+        files.extend(images::paths(&crate::images::versions(&self.config, &self.state.files)));
         Known { pages, files }
     }
 
@@ -256,7 +259,7 @@ impl Session {
         let wanted = feeds::feed_articles(site, &self.config);
         let loaded: Vec<(usize, anyhow::Result<String>)> = wanted
             .par_iter()
-            .map(|&i| (i, load::load_body(&self.config, &site.articles[i].data.path)))
+            .map(|&i| (i, pages::article_body(&self.config, &site.articles[i])))
             .collect();
         let mut bodies = render::Bodies::new();
         for (index, body) in loaded {

@@ -54,6 +54,8 @@ struct RawConfig {
     extra: toml::Table,
     #[serde(default)]
     split: SplitConfig,
+    #[serde(default)]
+    images: ImagesConfig,
 }
 
 fn default_base_url() -> String {
@@ -164,6 +166,54 @@ impl Default for Permalinks {
     }
 }
 
+/// How `build` makes the responsive versions of each article image (`[images]`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// The widths, in pixels, each image is made in (never wider than the original).
+    pub widths: Vec<u32>,
+    /// The formats, modern first, fallback (`<img src>`) last: `"webp"` and/or `"jpeg"`.
+    pub formats: Vec<String>,
+    /// Encoder quality, 1–100.
+    pub quality: u8,
+    /// The `sizes` attribute: how wide the picture is shown at each screen width.
+    pub sizes: String,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 960, 1600],
+            formats: vec!["webp".to_owned(), "jpeg".to_owned()],
+            quality: 80,
+            sizes: "(min-width: 48rem) 44rem, 100vw".to_owned(),
+        }
+    }
+}
+
+/// The formats `[images] formats` may name.
+pub const IMAGE_FORMATS: [&str; 2] = ["webp", "jpeg"];
+
+fn validate_images(images: &ImagesConfig) -> Result<()> {
+    if images.widths.is_empty() || images.widths.iter().any(|&w| !(16..=8192).contains(&w)) {
+        bail!(
+            "`[images] widths` = {:?}: give one or more widths between 16 and 8192 pixels, e.g. \
+             widths = [480, 960, 1600]",
+            images.widths
+        );
+    }
+    if let Some(bad) = images.formats.iter().find(|f| !IMAGE_FORMATS.contains(&f.as_str())) {
+        bail!("`[images] formats` names {bad:?}: write \"webp\" and/or \"jpeg\"");
+    }
+    if images.formats.is_empty() {
+        bail!("`[images] formats` is empty: write formats = [\"webp\", \"jpeg\"]");
+    }
+    if !(1..=100).contains(&images.quality) {
+        bail!("`[images] quality` = {}: give a number from 1 to 100", images.quality);
+    }
+    Ok(())
+}
+
 /// The resolved configuration every later stage reads.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -205,6 +255,8 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// `[split]`, the splitter's rules.
     pub split: SplitConfig,
+    /// `[images]`: responsive versions of article images.
+    pub images: ImagesConfig,
     /// Folders: `content/`, the site's `templates/` and `static/`, and the theme's folder.
     pub content_dir: PathBuf,
     /// The site's own templates, which override the theme's.
@@ -269,7 +321,9 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
         markdown,
         extra,
         split,
+        images,
     } = raw;
+    validate_images(&images)?;
     let (base_url, base_path) = normalize_base_url(&base_url)?;
     validate_sections(&sections)?;
     validate_permalinks(&permalinks)?;
@@ -304,6 +358,7 @@ fn resolve(raw: RawConfig, root: &Path) -> Result<Config> {
         markdown,
         extra: serde_json::to_value(extra).context("`[extra]` cannot be handed to templates")?,
         split,
+        images,
         content_dir: root.join("content"),
         templates_dir: root.join("templates"),
         static_dir: root.join("static"),

@@ -78,6 +78,37 @@ pub(crate) struct LoadedArticle {
     pub(crate) reading_time: u32,
     /// Hash of the file's path and text: everything above derives from these.
     pub(crate) file_hash: u64,
+    /// Every local image the body references, in order.
+    #[serde(default)]
+    pub(crate) images: Vec<ImageRef>,
+    /// The responsive versions made of them (filled in by `images`, not by loading).
+    #[serde(default)]
+    pub(crate) pictures: Vec<Picture>,
+}
+
+/// An image the body of an article references (`![alt](src)` or `<img src alt>`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub(crate) struct ImageRef {
+    /// As written, relative to the article's folder.
+    pub(crate) src: String,
+    pub(crate) alt: String,
+    /// The line of the article file.
+    pub(crate) line: usize,
+}
+
+/// An image made in its responsive versions: what pages show of it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub(crate) struct Picture {
+    /// The reference as written in the body.
+    pub(crate) src: String,
+    pub(crate) alt: String,
+    /// Names its versions: a hash of the image's bytes and the `[images]` settings.
+    pub(crate) key: u64,
+    /// The widths made, ascending; the last is the largest version's.
+    pub(crate) widths: Vec<u32>,
+    /// The largest version's size, EXIF orientation applied.
+    pub(crate) width: u32,
+    pub(crate) height: u32,
 }
 
 /// A section's `_index.md`: the folder name is the slug, its `title` the section's name.
@@ -257,6 +288,8 @@ pub(crate) fn parse_article(config: &Config, path: &Path, text: &str) -> Result<
         word_count: cjk + words,
         reading_time,
         file_hash: hash_of(&(path, text)),
+        images: markdown::image_refs(parts.body, text.len() - parts.body.len(), text),
+        pictures: Vec::new(),
     })
 }
 
@@ -387,8 +420,18 @@ pub(crate) fn parse_date(value: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
 }
 
+/// The date of the issue folder an article is in: its own folder, or for a page bundle
+/// (`2024-05-24/01-slug/index.md`) the folder above.
 fn folder_date(path: &Path) -> Option<NaiveDate> {
-    let folder = path.parent()?.file_name()?.to_str()?;
+    let mut parent = path.parent()?;
+    if path.file_stem().is_some_and(|stem| stem == "index") && parse_folder(parent).is_none() {
+        parent = parent.parent()?;
+    }
+    parse_folder(parent)
+}
+
+fn parse_folder(folder: &Path) -> Option<NaiveDate> {
+    let folder = folder.file_name()?.to_str()?;
     if folder.len() == 10 { parse_date(folder) } else { None }
 }
 
@@ -412,6 +455,18 @@ mod tests {
         assert_eq!(article.issue.to_string(), "2024-05-24");
         assert_eq!(article.authors, ["刘佳旋"]);
         assert_eq!(article.summary, "第一段。第二句。");
+    }
+
+    #[test]
+    fn a_page_bundle_takes_the_issue_date_and_lists_its_images() {
+        let (_dir, config) = config();
+        let path = Path::new("content/2024-05-24/01-a/index.md");
+        let text = "---\ntitle: 标题\n---\n\n第一段。\n\n![港口](p1.jpg)\n\n<figure><img src=\"images/p2.jpg\" alt=\"夜景\"></figure>\n\n![远程](https://example.org/x.jpg)\n";
+        let article = parse_article(&config, path, text).unwrap();
+        assert_eq!(article.issue.to_string(), "2024-05-24");
+        let refs: Vec<(&str, &str, usize)> =
+            article.images.iter().map(|i| (i.src.as_str(), i.alt.as_str(), i.line)).collect();
+        assert_eq!(refs, [("p1.jpg", "港口", 7), ("images/p2.jpg", "夜景", 9)]);
     }
 
     #[test]

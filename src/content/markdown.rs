@@ -89,6 +89,65 @@ fn runs_script(url: &str, link: bool) -> bool {
     has_colon && (scheme == "javascript" || scheme == "vbscript" || (link && scheme == "data"))
 }
 
+/// Markdown images `![alt](src)` and HTML `<img … src=… alt=…>`.
+static IMAGE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^\s()<>]+)>?(?:\s+"[^"]*")?\s*\)|(?i)<img\b(?P<attrs>[^>]*)>"#).ok()
+});
+/// One `src` or `alt` attribute of an `<img>`.
+static ATTR: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?i)\b(?P<name>src|alt)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))"#,
+    )
+    .ok()
+});
+
+/// The local images a body references, with their lines in the file (`body` starts at byte
+/// `offset` of `file`). Links to other sites, root-relative and `data:` URLs are not local.
+pub(crate) fn image_refs(body: &str, offset: usize, file: &str) -> Vec<super::load::ImageRef> {
+    let Some(re) = IMAGE.as_ref() else { return Vec::new() };
+    let first_line = file[..offset.min(file.len())].matches('\n').count() + 1;
+    let mut refs = Vec::new();
+    for (n, line) in body.lines().enumerate() {
+        for caps in re.captures_iter(line) {
+            let (src, alt) = match caps.name("attrs") {
+                Some(attrs) => img_attributes(attrs.as_str()),
+                None => (
+                    caps.name("src").map(|m| m.as_str().to_owned()),
+                    caps.name("alt").map_or(String::new(), |m| m.as_str().to_owned()),
+                ),
+            };
+            let Some(src) = src.filter(|s| is_local(s)) else { continue };
+            refs.push(super::load::ImageRef { src, alt, line: first_line + n });
+        }
+    }
+    refs
+}
+
+fn img_attributes(attrs: &str) -> (Option<String>, String) {
+    let (mut src, mut alt) = (None, String::new());
+    let Some(re) = ATTR.as_ref() else { return (src, alt) };
+    for caps in re.captures_iter(attrs) {
+        let value =
+            ["dq", "sq", "bare"].iter().find_map(|n| caps.name(n)).map_or("", |m| m.as_str());
+        if caps.name("name").is_some_and(|m| m.as_str().eq_ignore_ascii_case("src")) {
+            src = Some(value.to_owned());
+        } else {
+            alt = value.to_owned();
+        }
+    }
+    (src, alt)
+}
+
+/// A reference to a file beside the article: not another site, not root-relative, not data.
+fn is_local(src: &str) -> bool {
+    let lower = src.trim().to_ascii_lowercase();
+    !lower.is_empty()
+        && !lower.starts_with('/')
+        && !lower.starts_with("data:")
+        && !lower.starts_with('#')
+        && !lower.contains("://")
+}
+
 /// The byte offset of the first `<!--` that no `-->` closes.
 pub(crate) fn unclosed_comment(text: &str) -> Option<usize> {
     let mut from = 0;

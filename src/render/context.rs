@@ -33,6 +33,8 @@ pub(crate) struct Shared {
     pub(crate) issue_refs: Vec<Value>,
     pub(crate) section_refs: Vec<Value>,
     pub(crate) author_refs: Vec<Value>,
+    /// The `[images]` format every browser reads (the last one): `article.image` is in it.
+    pub(crate) image_format: String,
 }
 
 /// Computes the values shared by every page.
@@ -58,7 +60,8 @@ pub(crate) fn share(site: &Site, config: &Config) -> Shared {
         ("extra", config.extra.clone()),
     ]);
     let id = super::unique_id();
-    Shared { site: site_value, issue_refs, section_refs, author_refs, id }
+    let image_format = config.images.formats.last().cloned().unwrap_or_else(|| "jpeg".into());
+    Shared { site: site_value, issue_refs, section_refs, author_refs, id, image_format }
 }
 
 impl Shared {
@@ -66,7 +69,11 @@ impl Shared {
     /// would save no time (a clone allocates as much as making one) and cost about 3.5 KB
     /// per article: 175 MB at 50,000 articles.
     pub(crate) fn summary(&self, site: &Site, index: usize) -> Value {
-        summary(&site.articles[index], site, &self.section_refs, &self.author_refs)
+        let mut value = summary(&site.articles[index], site, &self.section_refs, &self.author_refs);
+        if let Value::Object(map) = &mut value {
+            map.insert("image".into(), lead_image(&site.articles[index], &self.image_format));
+        }
+        value
     }
 }
 
@@ -129,6 +136,34 @@ fn summary(article: &Article, site: &Site, sections: &[Value], authors: &[Value]
     ])
 }
 
+/// The article's first picture, as templates show it: `src` (root-relative, the largest
+/// version), `width`, `height`, `alt` (the title when none was written), `srcset`, and
+/// `thumb` (the smallest version) with `thumb_width`, `thumb_height`; `null` when the article
+/// has no picture.
+fn lead_image(article: &Article, format: &str) -> Value {
+    let Some(picture) = article.data.pictures.first() else { return Value::Null };
+    let url = |width: u32| crate::images::version_url(picture.key, width, format);
+    let srcset: Vec<String> = picture.widths.iter().map(|&w| format!("{} {w}w", url(w))).collect();
+    let alt = if picture.alt.is_empty() { &article.data.title } else { &picture.alt };
+    let thumb = picture.widths.first().copied().unwrap_or(picture.width);
+    object([
+        ("src", url(picture.width).into()),
+        ("width", picture.width.into()),
+        ("height", picture.height.into()),
+        ("alt", text(alt)),
+        ("srcset", srcset.join(", ").into()),
+        ("thumb", url(thumb).into()),
+        ("thumb_width", thumb.into()),
+        ("thumb_height", scaled(picture.height, thumb, picture.width).into()),
+    ])
+}
+
+/// `height` for a version `width` wide of a picture `full` wide, rounded.
+fn scaled(height: u32, width: u32, full: u32) -> u32 {
+    let h = (u64::from(height) * u64::from(width) + u64::from(full) / 2) / u64::from(full.max(1));
+    u32::try_from(h).unwrap_or(u32::MAX)
+}
+
 /// The hash of everything [`summary`] shows, without making it (keep the two in step; a test
 /// checks that changing any field changes the hash). `section` and `authors` are the hashes
 /// of the article's section and reporters' references.
@@ -143,7 +178,7 @@ pub(crate) fn summary_hash(
     crate::hash::hash_of(&(
         (&data.title, &data.kicker, &data.subtitle, &data.column, &article.url, data.date, issue),
         (section, authors, &data.page, data.order, &data.byline, &data.dateline, &data.summary),
-        (data.reading_time, data.truncated, &data.tags),
+        (data.reading_time, data.truncated, &data.tags, data.pictures.first()),
     ))
 }
 

@@ -235,7 +235,7 @@ mod tests {
         let hash = |site: &Site| summary_hash(&site.articles[0], site, Some(1), &[2]);
         let value = |site: &Site| share(site, &config).summary(site, 0);
         type Edit = (&'static str, fn(&mut LoadedArticle));
-        let edits: [Edit; 13] = [
+        let edits: [Edit; 14] = [
             ("title", |a| a.title.push('!')),
             ("kicker", |a| a.kicker = Some("k".into())),
             ("subtitle", |a| a.subtitle = Some("s".into())),
@@ -249,6 +249,16 @@ mod tests {
             ("reading_time", |a| a.reading_time += 1),
             ("truncated", |a| a.truncated = !a.truncated),
             ("tags", |a| a.tags.push("t".into())),
+            ("image", |a| {
+                a.pictures.push(crate::content::load::Picture {
+                    src: "p.jpg".into(),
+                    alt: String::new(),
+                    key: 1,
+                    widths: vec![480],
+                    width: 480,
+                    height: 320,
+                })
+            }),
         ];
         for (field, edit) in edits {
             let (before_hash, before) = (hash(&site), value(&site));

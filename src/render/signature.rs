@@ -125,7 +125,7 @@ impl<'a> Signer<'a> {
             Kind::Issue(i) => self.issue_frame(i, hasher),
             Kind::Article(i) => {
                 let article = &self.site.articles[i];
-                (article.data.file_hash, &article.slug).hash(hasher);
+                (article.data.file_hash, &article.slug, &article.data.pictures).hash(hasher);
                 hashes.issues[article.issue].hash(hasher);
                 let pages = &self.site.issues[article.issue].pages;
                 self.page_frame(article.print_page.and_then(|p| pages.get(p)), hasher);

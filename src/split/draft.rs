@@ -13,6 +13,8 @@ pub(crate) enum Piece {
     Para { lines: Vec<usize>, text: String },
     /// A photo caption or credit.
     Caption { line: usize, text: String },
+    /// An image reference (`src` as written in the source) with its alt text.
+    Image { line: usize, src: String, alt: String },
     /// The first appearance of sidebar number `index` of the article.
     Sidebar { index: usize },
     /// A subheading (crosshead) inside the body.

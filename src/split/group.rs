@@ -73,6 +73,11 @@ impl Grouper {
             Kind::Caption => {
                 self.piece(block, Piece::Caption { line: block.line(), text: block.text.clone() })
             }
+            Kind::Image { src } => {
+                let image =
+                    Piece::Image { line: block.line(), src: src.clone(), alt: block.text.clone() };
+                self.piece(block, image)
+            }
             Kind::Quote => {
                 let quote = Piece::Quote {
                     line: block.line(),

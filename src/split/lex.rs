@@ -3,8 +3,27 @@
 //! For: classifying lines one at a time, with the only look-back being a byline's role line.
 //! Not for: deciding where articles start or which heading is the title (see `group`).
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::rules::Rules;
 use crate::text::{fold_width, normalize_spaces, parse_number};
+
+/// A whole line that is one Markdown image: `![alt](src)` or `![alt](src "title")`.
+static MARKDOWN_IMAGE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"^!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^\s()<>]+)>?(?:\s+"[^"]*")?\s*\)$"#).ok()
+});
+/// A whole line that is one HTML `<img>` element, as some extractors write it.
+static HTML_IMAGE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r#"(?i)^<img\b[^>]*>$"#).ok());
+/// One attribute of an `<img>` line: `src="…"`, `alt='…'`.
+static HTML_ATTR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)\b(?P<name>src|alt)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s>]+))"#,
+    )
+    .ok()
+});
 
 /// A jump line's target (or origin) page and the slug word it names, as far as printed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,6 +45,12 @@ pub(crate) enum Kind {
     Signature,
     /// A photo caption or credit; the text has its marker removed.
     Caption,
+    /// A line that is only an image reference (`![alt](images/p1_3.jpg)` or `<img src=…>`);
+    /// the block's text is the alt text.
+    Image {
+        /// The reference as written, relative to the source issue's folder.
+        src: String,
+    },
     /// A page marker such as `第A02版：经济`.
     Page {
         /// The page as printed (`A02`; Chinese numerals in Arabic digits).
@@ -120,10 +145,33 @@ pub(crate) fn heading_level(raw: &str) -> (Option<u8>, &str) {
 }
 
 fn lex_line(raw: &str, line: usize, rules: &Rules) -> Block {
+    if let Some((src, alt)) = image_reference(raw) {
+        let kind = Kind::Image { src };
+        return Block { kind, lines: vec![line], text: alt, raw: raw.to_owned(), folio: None };
+    }
     let (level, text) = heading_level(raw);
     let (kind, text) = classify(level, text, rules);
     let folio = (kind == Kind::Masthead).then(|| folio(text, rules)).flatten();
     Block { kind, lines: vec![line], text: text.trim().to_owned(), raw: raw.to_owned(), folio }
+}
+
+/// The `(src, alt)` of a line that is only an image reference, Markdown or HTML.
+pub(crate) fn image_reference(raw: &str) -> Option<(String, String)> {
+    if let Some(caps) = MARKDOWN_IMAGE.as_ref().and_then(|re| re.captures(raw)) {
+        let src = caps.name("src")?.as_str().to_owned();
+        return Some((src, caps.name("alt").map_or("", |m| m.as_str()).trim().to_owned()));
+    }
+    HTML_IMAGE.as_ref()?.find(raw)?;
+    let (mut src, mut alt) = (None, String::new());
+    for caps in HTML_ATTR.as_ref()?.captures_iter(raw) {
+        let value =
+            ["dq", "sq", "bare"].iter().find_map(|n| caps.name(n)).map_or("", |m| m.as_str());
+        match caps.name("name").map(|m| m.as_str().to_ascii_lowercase()).as_deref() {
+            Some("src") => src = Some(value.to_owned()),
+            _ => alt = value.trim().to_owned(),
+        }
+    }
+    Some((src.filter(|s| !s.trim().is_empty())?, alt))
 }
 
 fn strip_marker<'a>(text: &'a str, markers: &[String]) -> Option<&'a str> {
@@ -332,6 +380,24 @@ mod tests {
         ] {
             assert_eq!(kinds(line), vec![Kind::Caption], "{line}");
         }
+    }
+
+    #[test]
+    fn image_lines_in_markdown_and_html() {
+        let image = |src: &str| Kind::Image { src: src.into() };
+        let text = "![](images/p1_3.jpg)\n![港口](./img/a%20b.png \"t\")\n<img src=\"p2.jpg\" alt='夜景'>\n<IMG SRC=x.jpg>\n![a](b.jpg) 和正文\n<img alt=\"no source\">";
+        assert_eq!(
+            kinds(text),
+            vec![
+                image("images/p1_3.jpg"),
+                image("./img/a%20b.png"),
+                image("p2.jpg"),
+                image("x.jpg"),
+                Kind::Para,
+                Kind::Para
+            ]
+        );
+        assert_eq!(image_reference("<img src=\"p2.jpg\" alt='夜景'>").unwrap().1, "夜景");
     }
 
     #[test]

@@ -32,7 +32,7 @@ use anyhow::{Result, bail};
 
 pub use crate::config::split::{SectionRule, SplitConfig};
 pub use report::{
-    ArticleReport, Dropped, Fragment, ItemReport, Joined, JumpReport, Report, Review,
+    ArticleReport, Dropped, Fragment, ImageReport, ItemReport, Joined, JumpReport, Report, Review,
     SidebarReport, unaccounted_lines,
 };
 pub use write::{SplitOptions, run};
@@ -76,13 +76,28 @@ pub fn masthead_date(text: &str, config: &SplitConfig) -> Result<Option<String>>
 /// Splits the text of one issue into articles. Pure: reads and writes nothing.
 ///
 /// `source_name` is used in messages and in each article's `source` field; `sections` are
-/// the section names declared in `site.toml`, in order.
+/// the section names declared in `site.toml`, in order. Every image reference counts as
+/// present (see [`split_issue_with_images`]).
 pub fn split_issue(
     text: &str,
     source_name: &str,
     issue_date: &str,
     config: &SplitConfig,
     sections: &[String],
+) -> Result<SplitOutcome> {
+    split_issue_with_images(text, source_name, issue_date, config, sections, &|_| true)
+}
+
+/// [`split_issue`], told by `present` whether the file an image reference names (as written
+/// in the source) exists: a missing one is a warning naming its line, and its figure keeps the
+/// caption with a comment in place of the picture.
+pub fn split_issue_with_images(
+    text: &str,
+    source_name: &str,
+    issue_date: &str,
+    config: &SplitConfig,
+    sections: &[String],
+    present: &dyn Fn(&str) -> bool,
 ) -> Result<SplitOutcome> {
     write::check_date(issue_date)?;
     let rules = Rules::new(config, sections)?;
@@ -110,6 +125,14 @@ pub fn split_issue(
     for (i, mut draft) in drafts.into_iter().enumerate() {
         let truncated = repair::repair(&mut draft, &junction, &mut repairs);
         articles.push(article::assemble(draft, i + 1, truncated, &rules, &mut grouped.review));
+    }
+    article::name_images(&mut articles, present);
+    for image in articles.iter().flat_map(|a| &a.report.images).filter(|i| i.missing) {
+        grouped.warnings.push(format!(
+            "line {}: image `{}` not found beside `{source_name}`; the article keeps its caption: \
+             put the file there and split again",
+            image.line, image.src
+        ));
     }
     let files = render_all(&mut articles, issue_date, source_name, &rules)?;
     let report = build_report(text, source_name, issue_date, articles, grouped, repairs);

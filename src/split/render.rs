@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::article::{Article, Part};
+use super::article::{Article, Figure, Part};
 use super::report::SidebarReport;
 use crate::text::{escape_html, sentence_ends, slugify, yaml_scalar};
 
@@ -76,12 +76,48 @@ fn render_body(parts: &[Part], sidebars: &[SidebarReport]) -> String {
                 )
             }
             Part::Sidebar(i) => sidebars.get(*i).map(render_sidebar).unwrap_or_default(),
+            Part::Figure(figure) => render_figure(figure),
+            Part::Image(_) => String::new(),
         })
         .filter(|b| !b.is_empty())
         .collect();
     let mut body = blocks.join("\n\n");
     body.push('\n');
     body
+}
+
+/// A figure as one raw HTML block: each picture (or, for a missing file, a comment naming it
+/// and its source line), then the caption with the credit. The alt text is the one written
+/// with the picture, else the caption, so a reader without the picture still learns what it
+/// showed.
+fn render_figure(figure: &Figure) -> String {
+    let mut out = String::from("<figure class=\"photo\">\n");
+    let fallback_alt = figure.caption.as_deref().unwrap_or_default();
+    for photo in &figure.photos {
+        if photo.missing {
+            let src = photo.src.replace("--", "- -");
+            let _ = writeln!(out, "<!-- missing image: {src} (source line {}) -->", photo.line);
+            continue;
+        }
+        let alt = if photo.alt.is_empty() { fallback_alt } else { &photo.alt };
+        let _ = writeln!(
+            out,
+            "<img src=\"{}\" alt=\"{}\">",
+            escape_html(&photo.target),
+            escape_html(alt)
+        );
+    }
+    let caption = figure.caption.as_deref().map(escape_html);
+    let credit = figure
+        .credit
+        .as_deref()
+        .map(|c| format!("<span class=\"credit\">{}</span>", escape_html(c)));
+    let text: Vec<String> = caption.into_iter().chain(credit).collect();
+    if !text.is_empty() {
+        let _ = writeln!(out, "<figcaption>{}</figcaption>", text.join(" "));
+    }
+    out.push_str("</figure>");
+    out
 }
 
 fn render_sidebar(s: &SidebarReport) -> String {

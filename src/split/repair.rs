@@ -92,7 +92,9 @@ fn continuation(pieces: &[Piece], i: usize, junction: &Junction) -> Option<(usiz
             }
             Piece::Subhead { .. } => return None,
             Piece::Sidebar { .. } => across = first(across, "sidebar"),
-            Piece::Caption { .. } | Piece::Quote { .. } => across = first(across, "caption"),
+            Piece::Caption { .. } | Piece::Quote { .. } | Piece::Image { .. } => {
+                across = first(across, "caption")
+            }
             Piece::Break { .. } => across = "page",
         }
     }

@@ -100,8 +100,11 @@ pub struct ArticleReport {
     pub lines: [usize; 2],
     /// Body paragraphs as plain text, after repair.
     pub paragraphs: Vec<String>,
-    /// Photo captions.
+    /// Photo captions and credits.
     pub captions: Vec<String>,
+    /// Every image reference of the article, in print order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ImageReport>,
     /// Sidebar boxes.
     pub sidebars: Vec<SidebarReport>,
     /// Pull quotes: `> ` lines repeating body text, kept out of the paragraphs.
@@ -115,6 +118,26 @@ pub struct ArticleReport {
     /// Every source line the article holds (for the accounting check; not serialized).
     #[serde(skip)]
     pub used_lines: Vec<usize>,
+}
+
+/// One image of an article.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageReport {
+    /// The reference as written in the source issue.
+    pub src: String,
+    /// The reference the article file uses, relative to it (`images/p1_3.jpg`); the file is
+    /// copied there unless missing.
+    pub file: String,
+    /// The source line of the reference.
+    pub line: usize,
+    /// The caption printed with it.
+    pub caption: Option<String>,
+    /// The photographer's credit printed with it.
+    pub credit: Option<String>,
+    /// The file was not found beside the source issue: the article keeps the caption and a
+    /// comment in place of the picture.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub missing: bool,
 }
 
 /// A sidebar box.

@@ -149,7 +149,8 @@ fn subtitle_line(blocks: &[Block], at: usize, rules: &Rules) -> bool {
         && block.text.chars().count() <= 2 * rules.config.subtitle_max_chars;
     let short = is_head_line(block, rules) && bracketed_column(&block.text).is_none();
     let body_follows = blocks.get(at + 1).is_some_and(|b| {
-        matches!(b.kind, Kind::Para | Kind::Caption | Kind::Quote) && !is_head_line(b, rules)
+        matches!(b.kind, Kind::Para | Kind::Caption | Kind::Quote | Kind::Image { .. })
+            && !is_head_line(b, rules)
     });
     (dashed || short) && body_follows
 }
@@ -162,7 +163,7 @@ fn shape_at(blocks: &[Block], next: usize, head: &Block, rules: &Rules) -> Optio
         Kind::Para if parse_dateline(&block.text, rules).is_some() => Some(Shape::Wire),
         Kind::Para if dateline_credit(&block.text, rules).is_some() => Some(Shape::Wire),
         Kind::Para if photo_after(blocks, next + 1) => Some(Shape::Photo),
-        Kind::Caption => Some(Shape::Photo),
+        Kind::Caption | Kind::Image { .. } => Some(Shape::Photo),
         Kind::Para | Kind::Quote | Kind::JumpIn(_) => Some(Shape::Body),
         Kind::Item { .. } if is_roundup(&head.text, rules) => Some(Shape::Roundup),
         _ => None,

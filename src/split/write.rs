@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
 
-use super::{SplitConfig, SplitOutcome, masthead_date, split_issue};
+use super::{SplitConfig, SplitOutcome, masthead_date, split_issue_with_images};
 use crate::{fs, text};
 
 /// What the CLI passes for `broadsheet split SOURCE [--date YYYY-MM-DD] [--out DIR]
@@ -47,11 +47,15 @@ pub fn run(
         .source
         .file_name()
         .map_or_else(|| opts.source.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let outcome = split_issue(&text, &name, &date, config, sections)
+    let beside = opts.source.parent().unwrap_or(Path::new("")).to_path_buf();
+    let present = |src: &str| fs::exists(&image_source(&beside, src));
+    let outcome = split_issue_with_images(&text, &name, &date, config, sections, &present)
         .with_context(|| format!("failed to split `{}`", opts.source.display()))?;
+    let images = images_to_copy(&beside, &outcome);
     let out = opts.out.clone().unwrap_or_else(|| root.join("content").join(&date));
     if !opts.force {
         refuse_overwrite(&out, &outcome)?;
+        refuse_image_overwrite(&out, &images)?;
     }
     let mut summary = outcome.report.summary();
     if opts.dry_run {
@@ -63,10 +67,22 @@ pub fn run(
         for f in &outcome.files {
             summary.push_str(&format!("  {}\n", out.join(&f.file_name).display()));
         }
+        for (from, to) in &images {
+            let to = out.join(to).display().to_string();
+            summary.push_str(&format!("  {to} (copy of `{}`)\n", from.display()));
+        }
         return Ok(summary);
     }
     write_outcome(&out, &outcome, opts.report.as_deref())?;
+    copy_images(&out, &images)?;
     summary.push_str(&format!("wrote {} files to `{}`\n", outcome.files.len(), out.display()));
+    if !images.is_empty() {
+        summary.push_str(&format!(
+            "copied {} images to `{}`\n",
+            images.len(),
+            out.join("images").display()
+        ));
+    }
     Ok(summary)
 }
 
@@ -125,6 +141,52 @@ fn refuse_overwrite(out: &Path, outcome: &SplitOutcome) -> Result<()> {
         if fs::exists(&path) {
             bail!("`{}` already exists; use --force to overwrite", path.display());
         }
+    }
+    Ok(())
+}
+
+/// The file an image reference written in the source names, relative to the source's folder
+/// (`%20` read as a space, a leading `./` dropped).
+fn image_source(beside: &Path, src: &str) -> PathBuf {
+    let src = src.replace("%20", " ");
+    beside.join(src.trim_start_matches("./"))
+}
+
+/// Each image file to copy (source path, path relative to the issue's content folder), once.
+fn images_to_copy(beside: &Path, outcome: &SplitOutcome) -> Vec<(PathBuf, PathBuf)> {
+    let mut copies: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let images = outcome.report.articles.iter().flat_map(|a| &a.images);
+    for image in images.filter(|i| !i.missing && !super::article::is_remote(&i.src)) {
+        let copy = (image_source(beside, &image.src), PathBuf::from(&image.file));
+        if !copies.contains(&copy) {
+            copies.push(copy);
+        }
+    }
+    copies
+}
+
+/// An image already in the content folder with other bytes is someone's: keep it.
+fn refuse_image_overwrite(out: &Path, images: &[(PathBuf, PathBuf)]) -> Result<()> {
+    for (from, to) in images {
+        let to = out.join(to);
+        if fs::exists(&to) && !fs::file_holds(&to, &fs::read(from)?)? {
+            bail!(
+                "`{}` already exists and differs from `{}`; use --force to overwrite",
+                to.display(),
+                from.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn copy_images(out: &Path, images: &[(PathBuf, PathBuf)]) -> Result<()> {
+    for (from, to) in images {
+        let to = out.join(to);
+        if let Some(dir) = to.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        fs::copy_if_changed(from, &to)?;
     }
     Ok(())
 }

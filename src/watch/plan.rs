@@ -140,10 +140,11 @@ pub(crate) fn classify(layout: &Layout, path: &Path) -> Change {
     }
 }
 
-/// Markdown files, and folders (a renamed or deleted folder of articles has no extension).
+/// Markdown files, article images (a replaced picture re-makes its versions and the pages
+/// that show it), and folders (a renamed or deleted folder of articles has no extension).
 fn is_content(path: &Path) -> bool {
-    match path.extension() {
-        Some(ext) => ext == "md" || ext == "markdown",
+    match path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()) {
+        Some(ext) => matches!(ext.as_str(), "md" | "markdown" | "jpg" | "jpeg" | "png" | "webp"),
         None => true,
     }
 }
@@ -204,8 +205,17 @@ mod tests {
     fn the_output_folder_and_other_files_are_ignored() {
         assert_eq!(plan_of(&["/site/public/index.html", "/site/README.md"]), Rebuild::Nothing);
         assert_eq!(plan_of(&["/elsewhere/content/a.md"]), Rebuild::Nothing);
-        assert_eq!(plan_of(&["/site/content/2024-05-24/photo.jpg"]), Rebuild::Nothing);
+        assert_eq!(plan_of(&["/site/content/2024-05-24/notes.txt"]), Rebuild::Nothing);
         assert_eq!(plan_of(&[]), Rebuild::Nothing);
+    }
+
+    #[test]
+    fn an_article_image_is_content() {
+        let photo = PathBuf::from("/site/content/2024-05-24/images/p1.JPG");
+        assert_eq!(
+            plan_of(&["/site/content/2024-05-24/images/p1.JPG"]),
+            Rebuild::Articles(vec![photo])
+        );
     }
 
     #[test]

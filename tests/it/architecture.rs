@@ -24,6 +24,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("split", 4),
     ("content", 4),
     ("model", 5),
+    ("images", 5),
     ("render", 6),
     ("postprocess", 7),
     ("feeds", 7),

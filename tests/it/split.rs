@@ -48,11 +48,14 @@ pub(crate) fn check_golden(expected: &Path, files: &[(String, String)]) {
         }
         return;
     }
+    // Only files: a content folder's `images/` (binary copies) is checked by its test.
     let mut on_disk: Vec<String> = fs::read_dir(expected)
         .unwrap_or_else(|e| {
             panic!("missing `{}` ({e}); run with UPDATE_EXPECT=1", expected.display())
         })
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     on_disk.sort();
     let mut produced: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
@@ -142,13 +145,13 @@ fn sample_repairs() {
         .filter(|d| d.reason == "duplicate")
         .map(|d| (d.line, d.duplicate_of))
         .collect();
-    assert_eq!(dups, [(97, Some(71)), (167, Some(163))]);
+    assert_eq!(dups, [(97, Some(71)), (173, Some(169))]);
     assert!(r.joined.iter().any(|j| j.lines == [71, 87] && j.across == "sidebar"));
-    assert!(r.joined.iter().any(|j| j.lines == [157, 163] && j.across == "caption"));
+    assert!(r.joined.iter().any(|j| j.lines == [161, 169] && j.across == "caption"));
     let seven = article(r, 7);
     assert!(seven.paragraphs.iter().any(|p| p.ends_with("别看现场仅有绿幕")));
     assert!(seven.paragraphs.iter().any(|p| p.starts_with("创新是引领发展的第一动力")));
-    assert_eq!(r.fragments.iter().map(|f| f.line).collect::<Vec<_>>(), [165]);
+    assert_eq!(r.fragments.iter().map(|f| f.line).collect::<Vec<_>>(), [171]);
     assert_eq!(seven.captions.len(), 1);
     assert!(!seven.captions[0].starts_with('■'));
     let truncated: Vec<usize> =
@@ -178,12 +181,18 @@ fn content_folder_is_the_split_of_the_sample() {
     run(dir.path(), &config, &sections, &opts).unwrap();
     let written: Vec<(String, String)> = fs::read_dir(dir.path().join("out"))
         .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
         .map(|e| {
-            let e = e.unwrap();
             (e.file_name().to_string_lossy().into_owned(), fs::read_to_string(e.path()).unwrap())
         })
         .collect();
     check_golden(&repo().join("content/2024-05-24"), &written);
+    // The sample's photographs are copied beside the articles, byte for byte.
+    for name in ["p1_1.jpg", "p1_2.jpg", "p1_3.jpg"] {
+        let copied = fs::read(dir.path().join("out/images").join(name)).unwrap();
+        assert_eq!(copied, fs::read(repo().join("content/2024-05-24/images").join(name)).unwrap());
+    }
 }
 
 fn split_fixture(case: &str, sections: &[&str]) -> SplitOutcome {
@@ -331,7 +340,7 @@ fn run_refuses_to_overwrite_without_force() {
     let (config, sections) = site_config();
     let summary = run(dir.path(), &config, &sections, &opts).unwrap();
     assert!(summary.contains("8 articles"), "{summary}");
-    assert_eq!(fs::read_dir(&out).unwrap().count(), 8);
+    assert_eq!(fs::read_dir(&out).unwrap().count(), 9, "8 articles and the images/ folder");
     let report: Report =
         serde_json::from_str(&fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(report.articles.len(), 8);
