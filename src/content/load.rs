@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::front_matter::{self, ArticleMeta, Parts};
 use super::markdown;
+pub(crate) use super::markdown::ImageRef;
 use crate::config::Config;
 use crate::fs::Stamp;
 use crate::hash::hash_of;
@@ -84,16 +85,6 @@ pub(crate) struct LoadedArticle {
     /// The responsive versions made of them (filled in by `images`, not by loading).
     #[serde(default)]
     pub(crate) pictures: Vec<Picture>,
-}
-
-/// An image the body of an article references (`![alt](src)` or `<img src alt>`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub(crate) struct ImageRef {
-    /// As written, relative to the article's folder.
-    pub(crate) src: String,
-    pub(crate) alt: String,
-    /// The line of the article file.
-    pub(crate) line: usize,
 }
 
 /// An image made in its responsive versions: what pages show of it.

@@ -89,6 +89,16 @@ fn runs_script(url: &str, link: bool) -> bool {
     has_colon && (scheme == "javascript" || scheme == "vbscript" || (link && scheme == "data"))
 }
 
+/// An image the body of an article references (`![alt](src)` or `<img src alt>`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ImageRef {
+    /// As written, relative to the article's folder.
+    pub(crate) src: String,
+    pub(crate) alt: String,
+    /// The line of the article file.
+    pub(crate) line: usize,
+}
+
 /// Markdown images `![alt](src)` and HTML `<img … src=… alt=…>`.
 static IMAGE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
     regex::Regex::new(r#"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^\s()<>]+)>?(?:\s+"[^"]*")?\s*\)|(?i)<img\b(?P<attrs>[^>]*)>"#).ok()
@@ -103,7 +113,7 @@ static ATTR: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::ne
 
 /// The local images a body references, with their lines in the file (`body` starts at byte
 /// `offset` of `file`). Links to other sites, root-relative and `data:` URLs are not local.
-pub(crate) fn image_refs(body: &str, offset: usize, file: &str) -> Vec<super::load::ImageRef> {
+pub(crate) fn image_refs(body: &str, offset: usize, file: &str) -> Vec<ImageRef> {
     let Some(re) = IMAGE.as_ref() else { return Vec::new() };
     let first_line = file[..offset.min(file.len())].matches('\n').count() + 1;
     let mut refs = Vec::new();
@@ -117,7 +127,7 @@ pub(crate) fn image_refs(body: &str, offset: usize, file: &str) -> Vec<super::lo
                 ),
             };
             let Some(src) = src.filter(|s| is_local(s)) else { continue };
-            refs.push(super::load::ImageRef { src, alt, line: first_line + n });
+            refs.push(ImageRef { src, alt, line: first_line + n });
         }
     }
     refs

@@ -7,8 +7,6 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
-use super::context::object;
-
 /// The weeks of a month, Monday first: `None` for days of the neighbouring months.
 pub(crate) fn month_weeks(year: i32, month: u32) -> Vec<[Option<NaiveDate>; 7]> {
     let Some(first) = NaiveDate::from_ymd_opt(year, month, 1) else { return Vec::new() };
@@ -71,6 +69,11 @@ pub(crate) fn year_index(months: &[(i32, u32)]) -> Value {
         .map(|(year, months)| object([("year", year.into()), ("months", months.into())]))
         .collect::<Vec<Value>>()
         .into()
+}
+
+/// A JSON object from its entries.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(entries.into_iter().map(|(key, value)| (key.to_owned(), value)).collect())
 }
 
 #[cfg(test)]
