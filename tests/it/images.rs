@@ -11,10 +11,10 @@ use broadsheet::build::{BuildOptions, Session};
 
 use crate::support::{TempSite, repo_root};
 
-/// The sample edition's pictures: 1600×1000, 1200×900, and 1000×1500 stored as 1500×1000 with
-/// EXIF Orientation 6 (made by `scripts/gen_images.py`; a red box marks the upright top-left).
+/// Generated test pictures (`scripts/gen_images.py`; a red box marks the upright top-left):
+/// `harbour.jpg` is 1600×1000, `expo.jpg` 1200×900, `tower.jpg` 1000×1500 stored as 1500×1000 with EXIF Orientation 6.
 fn sample_image(name: &str) -> PathBuf {
-    repo_root().join("content/2024-05-24/images").join(name)
+    repo_root().join("tests/fixtures/images").join(name)
 }
 
 const ARTICLE: &str = "content/2024-06-01/01-photos.md";
@@ -26,9 +26,9 @@ fn site_with_photos() -> TempSite {
     site.write("site.toml", format!("{toml}\n[images]\nwidths = [320, 640]\nquality = 70\n"));
     site.write(
         "content/2024-06-01/images/harbour.jpg",
-        fs::read(sample_image("p1_1.jpg")).unwrap(),
+        fs::read(sample_image("harbour.jpg")).unwrap(),
     );
-    site.write("content/2024-06-01/images/tower.jpg", fs::read(sample_image("p1_3.jpg")).unwrap());
+    site.write("content/2024-06-01/images/tower.jpg", fs::read(sample_image("tower.jpg")).unwrap());
     site.write(
         ARTICLE,
         "---\ntitle: 港口新貌\nsection: 要闻\n---\n\n第一段。\n\n<figure class=\"photo\">\n<img src=\"images/harbour.jpg\" alt=\"港口\">\n<figcaption>港口。</figcaption>\n</figure>\n\n![塔吊](images/tower.jpg)\n",
@@ -130,7 +130,7 @@ fn a_replaced_image_updates_its_pages_in_watch() {
     assert!(session.rebuild().failures.is_empty());
     let before = attr(&img_tags(&page(&out))[0], "src").to_owned();
     let image = site.path("content/2024-06-01/images/harbour.jpg");
-    fs::write(&image, fs::read(sample_image("p1_2.jpg")).unwrap()).unwrap();
+    fs::write(&image, fs::read(sample_image("expo.jpg")).unwrap()).unwrap();
     session.reload_files(&[image]);
     let report = session.update();
     assert!(report.failures.is_empty(), "{:?}", report.failures);
@@ -169,7 +169,7 @@ fn a_page_bundle_is_an_article_with_its_images_beside_it() {
     fs::remove_file(site.path(ARTICLE)).unwrap();
     site.write(
         "content/2024-06-01/01-bundle/harbour.jpg",
-        fs::read(sample_image("p1_1.jpg")).unwrap(),
+        fs::read(sample_image("harbour.jpg")).unwrap(),
     );
     site.write(
         "content/2024-06-01/01-bundle/index.md",

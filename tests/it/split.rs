@@ -145,13 +145,13 @@ fn sample_repairs() {
         .filter(|d| d.reason == "duplicate")
         .map(|d| (d.line, d.duplicate_of))
         .collect();
-    assert_eq!(dups, [(97, Some(71)), (173, Some(169))]);
+    assert_eq!(dups, [(97, Some(71)), (169, Some(165))]);
     assert!(r.joined.iter().any(|j| j.lines == [71, 87] && j.across == "sidebar"));
-    assert!(r.joined.iter().any(|j| j.lines == [161, 169] && j.across == "caption"));
+    assert!(r.joined.iter().any(|j| j.lines == [157, 165] && j.across == "caption"));
     let seven = article(r, 7);
     assert!(seven.paragraphs.iter().any(|p| p.ends_with("别看现场仅有绿幕")));
     assert!(seven.paragraphs.iter().any(|p| p.starts_with("创新是引领发展的第一动力")));
-    assert_eq!(r.fragments.iter().map(|f| f.line).collect::<Vec<_>>(), [171]);
+    assert_eq!(r.fragments.iter().map(|f| f.line).collect::<Vec<_>>(), [167]);
     assert_eq!(seven.captions.len(), 1);
     assert!(!seven.captions[0].starts_with('■'));
     let truncated: Vec<usize> =
@@ -188,8 +188,8 @@ fn content_folder_is_the_split_of_the_sample() {
         })
         .collect();
     check_golden(&repo().join("content/2024-05-24"), &written);
-    // The sample's photographs are copied beside the articles, byte for byte.
-    for name in ["p1_1.jpg", "p1_2.jpg", "p1_3.jpg"] {
+    // The sample's photograph is copied beside the articles, byte for byte.
+    for name in ["p1_2.jpg"] {
         let copied = fs::read(dir.path().join("out/images").join(name)).unwrap();
         assert_eq!(copied, fs::read(repo().join("content/2024-05-24/images").join(name)).unwrap());
     }
