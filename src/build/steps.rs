@@ -21,6 +21,7 @@ use crate::incremental::kept::{Model, Pages, Signed};
 use crate::model::Site;
 use crate::model::urls::output_path;
 use crate::output::{Staging, StaticFiles};
+use crate::postprocess;
 use crate::render::{self, Job};
 
 /// The pages a run renders, and the signatures the output has once they are written.
@@ -257,10 +258,8 @@ impl Session {
             return render::Bodies::new();
         }
         let wanted = feeds::feed_articles(site, &self.config);
-        let loaded: Vec<(usize, anyhow::Result<String>)> = wanted
-            .par_iter()
-            .map(|&i| (i, pages::article_body(&self.config, &site.articles[i])))
-            .collect();
+        let loaded: Vec<(usize, anyhow::Result<String>)> =
+            wanted.par_iter().map(|&i| (i, self.feed_body(&site.articles[i]))).collect();
         let mut bodies = render::Bodies::new();
         for (index, body) in loaded {
             match body {
@@ -273,6 +272,18 @@ impl Session {
             }
         }
         bodies
+    }
+
+    /// An article's body as the feed carries it: pictures rewritten, every URL absolute (a
+    /// feed reader shows it away from the site).
+    fn feed_body(&self, article: &crate::model::Article) -> anyhow::Result<String> {
+        let body = pages::article_body(&self.config, article)?;
+        let origin = postprocess::Origin {
+            base_url: &self.config.base_url,
+            base_path: &self.config.base_path,
+            page: &article.url,
+        };
+        postprocess::absolute_urls(&body, &origin)
     }
 }
 

@@ -10,6 +10,9 @@
 //!    need a heading's text before its start tag is written, so a first read-only lol_html
 //!    pass collects the heading texts and the ids already taken.
 //!
+//! [`absolute`] is a separate pass for bodies that leave the site (the Atom feed): every URL
+//! made absolute.
+//!
 //! [`entities`] is the small character-reference decoder that `urls` and `headings` share.
 //!
 //! What this module is not: a parser of URLs in CSS, inline scripts or `<meta>` content (those
@@ -17,6 +20,7 @@
 //! Everything is built per call because lol_html's default handlers are not `Send`: call it
 //! from inside the rayon closure, once per page.
 
+mod absolute;
 mod entities;
 mod external;
 mod headings;
@@ -29,6 +33,8 @@ use std::collections::VecDeque;
 
 use anyhow::{Context as _, Result};
 use lol_html::{ElementContentHandlers, RewriteStrSettings, Selector, rewrite_str};
+
+pub(crate) use absolute::{Origin, absolute_urls};
 
 /// Site-wide settings the passes need.
 #[derive(Debug, Clone, Copy)]

@@ -105,7 +105,7 @@ fn prefix_srcset(srcset: &str, base_path: &str) -> Option<String> {
 /// The byte ranges of the candidate URLs in a `srcset` value, following the HTML spec's
 /// parsing: a URL runs to whitespace (trailing commas end the candidate); descriptors run to
 /// the next comma outside parentheses.
-fn srcset_urls(srcset: &str) -> Vec<Range<usize>> {
+pub(super) fn srcset_urls(srcset: &str) -> Vec<Range<usize>> {
     let bytes = srcset.as_bytes();
     let mut urls = Vec::new();
     let mut i = 0;

@@ -30,6 +30,18 @@ fn a_sub_path_base_url_prefixes_links_static_files_and_feeds() {
 }
 
 #[test]
+fn feed_bodies_carry_absolute_urls_under_the_sub_path() {
+    let site = TempSite::new("subpath");
+    assert!(site.run(&["build"]).success);
+    let atom = std::fs::read_to_string(site.path("public/atom.xml")).unwrap();
+    let body = atom.split("<content type=\"html\">").nth(1).unwrap();
+    // A feed reader shows the body on its own origin: `/archive/` would point off the site.
+    assert!(!body.contains("href=&quot;/") && !body.contains("src=&quot;/"), "{body}");
+    assert!(body.contains("href=&quot;https://example.org/news/archive/&quot;"), "{body}");
+    assert!(body.contains("src=&quot;https://example.org/news/logo.svg&quot;"), "{body}");
+}
+
+#[test]
 fn site_templates_and_static_files_override_the_theme() {
     builds_as_expected("override", "built 2 pages (1 article, 1 section, 1 issue)");
 }
