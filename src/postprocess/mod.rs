@@ -1,5 +1,8 @@
-//! lol_html passes over each rendered HTML page. [`process`] runs them all in one rewriter
-//! pass; their handlers go into the rewriter's list in this order, which is the order they
+//! lol_html passes over rendered HTML: by default over each article body only
+//! ([`process_fragment`], then [`anchor_headings`] on the page for body headings), and over
+//! each whole page for themes that ask for it (`postprocess = "page"`: [`process`]). Theme
+//! markup needs no rewriting when it prints URLs through `url()`. [`process`] runs the passes
+//! in one rewriter pass; their handlers go into the rewriter's list in this order, which is the order they
 //! act on an element:
 //!
 //! 1. [`urls`]: base-path prefixing of root-relative URLs (`href`, `src`, `action`, `poster`,
@@ -73,6 +76,40 @@ pub(crate) fn process(html: &str, opts: &PostOptions) -> Result<Processed> {
     Ok(Processed { html, links: links.into_inner().list })
 }
 
+/// Runs the URL, external-link and image passes over one HTML fragment (an article body, as
+/// the theme will insert it) and returns it with its internal link targets. Heading anchors
+/// are not added here: their ids must be unique in the whole page ([`anchor_headings`]).
+pub(crate) fn process_fragment(html: &str, opts: &PostOptions) -> Result<Processed> {
+    if !may_need_rewriting(html) {
+        return Ok(Processed { html: html.to_owned(), links: Vec::new() });
+    }
+    process(html, &PostOptions { heading_anchors: false, ..*opts })
+}
+
+/// Whether a fragment may have anything a pass acts on: an attribute with a value (every
+/// URL attribute needs one to change or to be a link) or an `<img>`. A body of plain
+/// paragraphs has neither, and then lol_html is not run at all.
+fn may_need_rewriting(html: &str) -> bool {
+    html.contains('=')
+        || html.match_indices('<').any(|(at, _)| {
+            html.as_bytes().get(at + 1..at + 4).is_some_and(|tag| tag.eq_ignore_ascii_case(b"img"))
+        })
+}
+
+/// Heading ids and anchors for a page whose other passes already ran (on its body): `None`
+/// when the page has no heading the pass would touch, which is the case without a
+/// `.article-body` wrapper (the default theme has none).
+pub(crate) fn anchor_headings(html: &str) -> Result<Option<String>> {
+    let anchors = headings::plan_anchors(html)?;
+    if anchors.is_empty() {
+        return Ok(None);
+    }
+    let anchors = RefCell::new(anchors);
+    let settings =
+        RewriteStrSettings::new().append_element_content_handler(headings::handler(&anchors));
+    rewrite_str(html, settings).context("failed to post-process html").map(Some)
+}
+
 /// Options and shortcuts the passes' unit tests share.
 #[cfg(test)]
 mod test_support {
@@ -102,6 +139,34 @@ mod test_support {
 mod tests {
     use super::test_support::NEWS;
     use super::*;
+
+    #[test]
+    fn a_fragment_gets_every_pass_but_heading_anchors() {
+        let body = r#"<h2>A</h2><p><a href="/x/">x</a> <a href="https://a.org/">a</a><img src="/i.png"></p>"#;
+        let out = process_fragment(body, &PostOptions { heading_anchors: true, ..NEWS }).unwrap();
+        assert_eq!(
+            out.html,
+            r#"<h2>A</h2><p><a href="/news/x/">x</a> <a href="https://a.org/" rel="noopener" class="external">a</a><img src="/news/i.png" loading="lazy" decoding="async"></p>"#
+        );
+        assert_eq!(out.links, ["/x/", "/i.png"]);
+    }
+
+    #[test]
+    fn a_fragment_of_plain_paragraphs_is_left_as_it_is() {
+        let body = "<p>一段<strong>文字</strong></p>\n<IMG>";
+        assert!(may_need_rewriting(body), "an <img> gets loading hints");
+        let body = "<p>一段<strong>文字</strong></p>\n";
+        assert!(!may_need_rewriting(body));
+        assert_eq!(process_fragment(body, &NEWS).unwrap().html, body);
+    }
+
+    #[test]
+    fn headings_are_anchored_against_every_id_of_the_page() {
+        let page = r#"<p id="a"></p><div class="article-body"><h2>A</h2></div>"#;
+        let out = anchor_headings(page).unwrap().unwrap();
+        assert!(out.contains(r#"<h2 id="a-2">"#), "{out}");
+        assert_eq!(anchor_headings("<div><h2>A</h2></div>").unwrap(), None);
+    }
 
     // robustness
 

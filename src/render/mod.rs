@@ -48,19 +48,36 @@ const LATEST_PER_SECTION: usize = 10;
 pub(crate) type Bodies = HashMap<usize, String>;
 
 /// One rendered page, before post-processing: the URL it answers, its path under the output
-/// folder (`/`-separated) and its HTML.
+/// folder (`/`-separated), its HTML and the site paths it links to that are known so far
+/// (its body's, and those its templates asked `url()` for).
 #[derive(Debug)]
 pub(crate) struct Rendered {
     pub(crate) url: String,
     pub(crate) path: String,
     pub(crate) html: String,
+    pub(crate) links: Vec<String>,
 }
+
+/// An article's body as the page shows it: HTML, and the site paths it links to (empty when
+/// the whole page is post-processed, which finds them itself).
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    pub(crate) html: String,
+    pub(crate) links: Vec<String>,
+    /// How long post-processing it took (part of making the page's context otherwise).
+    pub(crate) post: Duration,
+}
+
+/// Gives an article page its body.
+pub(crate) type BodyOf<'a> = dyn Fn(&Article) -> Result<Body> + Sync + 'a;
 
 /// Where one page's render time went: its body and context, and Tera.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Took {
     pub(crate) context: Duration,
     pub(crate) template: Duration,
+    /// The body's post-processing, not counted in `context`.
+    pub(crate) body_post: Duration,
 }
 
 /// Everything rendering a page reads: the site, its shared values and the templates.
@@ -78,7 +95,7 @@ pub(crate) struct Env<'a> {
 pub(crate) fn render_all<T: Send>(
     jobs: &[Job],
     env: &Env<'_>,
-    body_of: &(dyn Fn(&Article) -> Result<String> + Sync),
+    body_of: &BodyOf<'_>,
     deliver: impl Fn(Rendered) -> Result<T> + Sync,
 ) -> Vec<(Result<T>, Took)> {
     jobs.par_iter()
@@ -93,7 +110,7 @@ pub(crate) fn render_all<T: Send>(
 pub(crate) fn render_page(
     job: &Job,
     env: &Env<'_>,
-    body_of: &(dyn Fn(&Article) -> Result<String> + Sync),
+    body_of: &BodyOf<'_>,
 ) -> (Result<Rendered>, Took) {
     let mut took = Took::default();
     let page = render_timed(job, env, body_of, &mut took);
@@ -103,7 +120,7 @@ pub(crate) fn render_page(
 fn render_timed(
     job: &Job,
     env: &Env<'_>,
-    body_of: &(dyn Fn(&Article) -> Result<String> + Sync),
+    body_of: &BodyOf<'_>,
     took: &mut Took,
 ) -> Result<Rendered> {
     let start = Instant::now();
@@ -111,8 +128,10 @@ fn render_timed(
         Kind::Article(i) => Some(body_of(&env.site.articles[i])?),
         _ => None,
     };
-    let context = context_for(job, env.site, body.as_deref(), env.config, env.shared);
+    let body_html = body.as_ref().map(|body| body.html.as_str());
+    let context = context_for(job, env.site, body_html, env.config, env.shared);
     let mut rendered = Instant::now();
+    templates::take_url_targets(); // whatever a failed render left
     let html = with_page_context(env, context, |context| {
         rendered = Instant::now();
         env.templates.render(env.config, job.template, context)
@@ -121,9 +140,12 @@ fn render_timed(
         Kind::Article(i) => error.context(PageOf(env.site.articles[i].data.path.clone())),
         _ => error,
     })?;
-    took.context = rendered - start;
+    took.body_post = body.as_ref().map_or(Duration::ZERO, |body| body.post);
+    took.context = (rendered - start).saturating_sub(took.body_post);
     took.template = rendered.elapsed();
-    Ok(Rendered { url: job.url.clone(), path: output_path(&job.url), html })
+    let mut links = templates::take_url_targets();
+    links.extend(body.map(|body| body.links).unwrap_or_default());
+    Ok(Rendered { url: job.url.clone(), path: output_path(&job.url), html, links })
 }
 
 /// Says which article file the page that failed to render shows.
