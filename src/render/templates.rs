@@ -41,6 +41,9 @@ pub struct Templates {
     /// (`postprocess = "page"` in `theme.toml`); otherwise only article bodies are, and
     /// `url()` gives base-aware URLs.
     pub(crate) whole_page: bool,
+    /// The fragments (`fragments/<name>.html`), as (`name`, template name), sorted: rendered
+    /// once per kind of page and given to every page as `fragments.<name>`.
+    pub(crate) fragments: Vec<(String, String)>,
 }
 
 /// What the post-processing passes see: the Markdown bodies only (the default), or every
@@ -103,7 +106,17 @@ impl Templates {
         register_helpers(&mut tera, config, whole_page);
         let closure_hashes = super::template_deps::template_hashes(&raw);
         let id = crate::render::unique_id();
-        Ok(Templates { tera, sources, texts, translations, closure_hashes, id, whole_page })
+        let fragments = fragment_names(&raw);
+        Ok(Templates {
+            tera,
+            sources,
+            texts,
+            translations,
+            closure_hashes,
+            id,
+            whole_page,
+            fragments,
+        })
     }
 
     /// Whether a template of that name exists.
@@ -171,6 +184,22 @@ impl Templates {
         }
         (rendering.to_owned(), None)
     }
+}
+
+/// The prefix of fragment templates' names.
+pub(crate) const FRAGMENTS: &str = "fragments/";
+
+/// (`nav`, `fragments/nav.html`) for each fragment template, sorted by name.
+fn fragment_names(raw: &[(String, String)]) -> Vec<(String, String)> {
+    let mut names: Vec<(String, String)> = raw
+        .iter()
+        .filter_map(|(name, _)| {
+            let key = name.strip_prefix(FRAGMENTS)?.strip_suffix(".html")?;
+            Some((key.to_owned(), name.clone()))
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 /// Refuses a template that reaches itself through `include`, `extends` or `import` with a
@@ -532,6 +561,11 @@ fn note_url_target(path: &str) {
             targets.push(format!("/{path}"));
         }
     });
+}
+
+/// Adds `targets` to this thread's notes, as if `url()` had been asked for them.
+pub(crate) fn note_url_targets(targets: Vec<String>) {
+    URL_TARGETS.with(|notes| notes.borrow_mut().extend(targets));
 }
 
 /// The site paths `url()` gave on this thread since the last call, in call order.

@@ -131,6 +131,33 @@ fn body_heading_ids_stay_unique_against_ids_in_the_theme_markup() {
 }
 
 #[test]
+fn a_site_fragment_override_shows_on_every_page_and_a_cached_build_picks_up_its_edit() {
+    let site = TempSite::new("reader");
+    copy_tree(&repo_root().join("themes"), &site.path("themes"), &[]);
+    let footer =
+        "<footer>{{ page.kind }} {% if section is defined %}{{ section.slug }}{% endif %}</footer>";
+    site.write("templates/fragments/footer.html", footer);
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    let home = std::fs::read_to_string(site.path("public/index.html")).unwrap();
+    assert!(home.contains("<footer>index </footer>"), "{home}");
+    let tree = read_tree(&site.path("public"));
+    let section = tree.iter().find(|(n, _)| n.starts_with("sections/")).expect("a section page");
+    let slug = section.0.split('/').nth(1).unwrap();
+    let html = String::from_utf8_lossy(&section.1);
+    assert!(html.contains(&format!("<footer>section {slug}</footer>")), "{html}");
+    site.write("templates/fragments/footer.html", "<footer>edited</footer>");
+    let again = site.run(&["build"]);
+    assert!(again.success, "{}", again.stderr);
+    for (name, bytes) in read_tree(&site.path("public")) {
+        let html = String::from_utf8_lossy(&bytes);
+        if name.ends_with(".html") && html.contains("<footer") {
+            assert!(html.contains("<footer>edited</footer>"), "{name} kept the old footer");
+        }
+    }
+}
+
+#[test]
 fn text_from_content_is_escaped_not_executed() {
     let site = TempSite::new("basic");
     assert!(site.run(&["build"]).success);
