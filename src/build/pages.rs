@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 
 use super::report::RenderTimings;
-use crate::content::load::load_body;
+use crate::content::load::{load_body, load_marked_body};
 use crate::model::Article;
 use crate::model::urls::output_path;
 use crate::output::Staging;
@@ -64,12 +64,15 @@ fn page_body(
     article: &Article,
     post: Option<&PostOptions<'_>>,
 ) -> Result<Body> {
-    let html = article_body(config, article)?;
+    let body = load_marked_body(config, &article.data.path)?;
+    let html = crate::images::rewrite_body(&body.html, &article.data.pictures, &config.images)?;
     let Some(post) = post else { return Ok(Body { html, ..Body::default() }) };
     let started = Instant::now();
-    let processed = postprocess::process_fragment(&html, post).with_context(|| {
-        format!("failed to post-process the body of `{}`", article.data.path.display())
-    })?;
+    let markdown_only = !body.has_raw_html;
+    let processed =
+        postprocess::process_fragment(&html, post, markdown_only).with_context(|| {
+            format!("failed to post-process the body of `{}`", article.data.path.display())
+        })?;
     Ok(Body { html: processed.html, links: processed.links, post: started.elapsed() })
 }
 

@@ -79,9 +79,21 @@ pub(crate) fn process(html: &str, opts: &PostOptions) -> Result<Processed> {
 /// Runs the URL, external-link and image passes over one HTML fragment (an article body, as
 /// the theme will insert it) and returns it with its internal link targets. Heading anchors
 /// are not added here: their ids must be unique in the whole page ([`anchor_headings`]).
-pub(crate) fn process_fragment(html: &str, opts: &PostOptions) -> Result<Processed> {
+///
+/// `markdown_only` says the fragment is pulldown-cmark's output with no raw HTML: then,
+/// unless it has an `<img>`, its links are rewritten by a plain scan instead of lol_html,
+/// with the same result.
+pub(crate) fn process_fragment(
+    html: &str,
+    opts: &PostOptions,
+    markdown_only: bool,
+) -> Result<Processed> {
     if !may_need_rewriting(html) {
         return Ok(Processed { html: html.to_owned(), links: Vec::new() });
+    }
+    if markdown_only && !html.contains("<img") {
+        let (html, links) = urls::rewrite_markdown_links(html, opts);
+        return Ok(Processed { html, links });
     }
     process(html, &PostOptions { heading_anchors: false, ..*opts })
 }
@@ -140,10 +152,17 @@ mod tests {
     use super::test_support::NEWS;
     use super::*;
 
+    const ROOT_ORIGIN: PostOptions<'static> = PostOptions {
+        base_path: "/",
+        site_origin: Some("https://example.org"),
+        heading_anchors: false,
+    };
+
     #[test]
     fn a_fragment_gets_every_pass_but_heading_anchors() {
         let body = r#"<h2>A</h2><p><a href="/x/">x</a> <a href="https://a.org/">a</a><img src="/i.png"></p>"#;
-        let out = process_fragment(body, &PostOptions { heading_anchors: true, ..NEWS }).unwrap();
+        let out =
+            process_fragment(body, &PostOptions { heading_anchors: true, ..NEWS }, false).unwrap();
         assert_eq!(
             out.html,
             r#"<h2>A</h2><p><a href="/news/x/">x</a> <a href="https://a.org/" rel="noopener" class="external">a</a><img src="/news/i.png" loading="lazy" decoding="async"></p>"#
@@ -157,7 +176,34 @@ mod tests {
         assert!(may_need_rewriting(body), "an <img> gets loading hints");
         let body = "<p>一段<strong>文字</strong></p>\n";
         assert!(!may_need_rewriting(body));
-        assert_eq!(process_fragment(body, &NEWS).unwrap().html, body);
+        assert_eq!(process_fragment(body, &NEWS, true).unwrap().html, body);
+    }
+
+    #[test]
+    fn the_markdown_link_scan_gives_what_lol_html_gives() {
+        let markdown = r#"见[往期](/archive/)、[要闻](/sections/yaowen/?p=2#top "标题 \"引\" & 号")、
+[外站](https://www.example.com/x)、[同站](https://example.org/news/a/)、<https://a.org/?q=1&b=2>、
+<mail@example.org>、[相对](../x/)、[协议相对](//cdn.org/y)、[空]()、[片段](#frag)、
+[实体](/a&b/'c'/) 和脚注[^1]。`<a href="/code/">` 与 a href="/text/"
+
+[^1]: 注释 [链接](/note/)
+
+| 表 | 格 |
+|:--|--:|
+| [单元](/cell/) | x |
+"#;
+        let html = crate::content::markdown::to_marked_html(markdown, true);
+        assert!(!html.has_raw_html);
+        for opts in [ROOT_ORIGIN, NEWS] {
+            let fast = process_fragment(&html.html, &opts, true).unwrap();
+            let slow = process_fragment(&html.html, &opts, false).unwrap();
+            assert_eq!(fast, slow, "{opts:?}");
+        }
+        assert!(
+            html.html.contains("<a href=\"#fn-1\"") || html.html.contains("footnote"),
+            "{}",
+            html.html
+        );
     }
 
     #[test]
