@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 
 use super::report::RenderTimings;
-use crate::content::load::load_body;
+use crate::content::load::{load_body, load_marked_body};
 use crate::model::Article;
 use crate::model::urls::output_path;
 use crate::output::Staging;
-use crate::postprocess::{self, PostOptions};
-use crate::render::{self, Env, Job, Rendered};
+use crate::postprocess::{self, PostOptions, Processed};
+use crate::render::{self, Body, Env, Job, Rendered};
 
 /// A rendered page: where it goes and what it links to. Its HTML went to the staging folder
 /// (when it differed from the output) and is not kept in memory.
@@ -58,6 +58,24 @@ pub(super) fn article_body(config: &crate::config::Config, article: &Article) ->
     crate::images::rewrite_body(&html, &article.data.pictures, &config.images)
 }
 
+/// An article's body as its page shows it: post-processed here unless the whole page will be.
+fn page_body(
+    config: &crate::config::Config,
+    article: &Article,
+    post: Option<&PostOptions<'_>>,
+) -> Result<Body> {
+    let body = load_marked_body(config, &article.data.path)?;
+    let html = crate::images::rewrite_body(&body.html, &article.data.pictures, &config.images)?;
+    let Some(post) = post else { return Ok(Body { html, ..Body::default() }) };
+    let started = Instant::now();
+    let markdown_only = !body.has_raw_html;
+    let processed =
+        postprocess::process_fragment(&html, post, markdown_only).with_context(|| {
+            format!("failed to post-process the body of `{}`", article.data.path.display())
+        })?;
+    Ok(Body { html: processed.html, links: processed.links, post: started.elapsed() })
+}
+
 /// A finished page and the time its post-processing and staging took.
 struct Finished {
     page: Page,
@@ -77,8 +95,11 @@ pub(crate) fn render_pages(
         heading_anchors: true,
     };
     let config = env.config;
-    let body_of = |article: &Article| article_body(config, article);
-    let results = render::render_all(jobs, env, &body_of, |page| finish(page, &post, sink));
+    let whole_page = env.templates.whole_page;
+    let body_post = (!whole_page).then_some(&post);
+    let body_of = |article: &Article| page_body(config, article, body_post);
+    let results =
+        render::render_all(jobs, env, &body_of, |page| finish(page, &post, whole_page, sink));
     let mut timings = RenderTimings::default();
     let pages = jobs
         .iter()
@@ -89,6 +110,7 @@ pub(crate) fn render_pages(
             entry.1 += 1;
             timings.context += took.context;
             timings.template += took.template;
+            timings.post += took.body_post;
             finished.map(|done| {
                 timings.post += done.post;
                 timings.stage += done.stage;
@@ -100,10 +122,19 @@ pub(crate) fn render_pages(
 }
 
 /// Post-processes one rendered page, stages it and checks its links.
-fn finish(page: Rendered, post: &PostOptions<'_>, sink: &Sink<'_>) -> Result<Finished> {
+fn finish(
+    page: Rendered,
+    post: &PostOptions<'_>,
+    whole_page: bool,
+    sink: &Sink<'_>,
+) -> Result<Finished> {
     let processed = Instant::now();
-    let processed_html = postprocess::process(&page.html, post)
-        .with_context(|| format!("failed to post-process `{}`", page.url))?;
+    let processed_html = if whole_page {
+        postprocess::process(&page.html, post)
+    } else {
+        finish_fragment_page(page.html, page.links, post)
+    }
+    .with_context(|| format!("failed to post-process `{}`", page.url))?;
     let staged_at = Instant::now();
     let staged = match sink.staging {
         Some(staging) => staging.stage(&page.path, processed_html.html.as_bytes())?,
@@ -113,6 +144,22 @@ fn finish(page: Rendered, post: &PostOptions<'_>, sink: &Sink<'_>) -> Result<Fin
         processed_html.links.into_iter().filter(|link| !link_resolves(sink.known, link)).collect();
     let page = Page { url: page.url, path: page.path, broken_links: broken, staged };
     Ok(Finished { page, post: staged_at - processed, stage: staged_at.elapsed() })
+}
+
+/// A page whose body was post-processed on its own: only heading anchors are left to add
+/// (their ids must be unique in the whole page); its links are deduplicated.
+fn finish_fragment_page(
+    html: String,
+    links: Vec<String>,
+    post: &PostOptions<'_>,
+) -> Result<Processed> {
+    let html = match post.heading_anchors {
+        true => postprocess::anchor_headings(&html)?.unwrap_or(html),
+        false => html,
+    };
+    let mut seen = HashSet::with_capacity(links.len());
+    let links = links.into_iter().filter(|link| seen.insert(link.clone())).collect();
+    Ok(Processed { html, links })
 }
 
 /// Whether a root-relative link names a produced file (`/a/` → `a/index.html`; `/a` also).

@@ -183,9 +183,14 @@ pub(crate) fn load_entry(config: &Config, path: &Path, previous: Option<&Entry>)
 /// page shows it. Bodies are not kept with the loaded articles: at 10,000 articles they would
 /// hold about 65 MB for the whole build, where rendering needs only the pages in flight.
 pub(crate) fn load_body(config: &Config, path: &Path) -> Result<String> {
+    load_marked_body(config, path).map(|body| body.html)
+}
+
+/// [`load_body`], telling whether the body kept raw HTML.
+pub(crate) fn load_marked_body(config: &Config, path: &Path) -> Result<markdown::BodyHtml> {
     let text = decode_utf8(crate::fs::read(&config.root.join(path))?)?;
     let parts = front_matter::split(&text)?;
-    Ok(markdown::to_html(parts.body, config.markdown.unsafe_html))
+    Ok(markdown::to_marked_html(parts.body, config.markdown.unsafe_html))
 }
 
 /// A content file as last loaded: its stamp and what it parsed to (or its error).

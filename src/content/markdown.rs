@@ -42,17 +42,34 @@ pub(crate) fn text(markdown: &str) -> Text {
 /// With `raw_html` false (`[markdown] unsafe_html = false`), raw HTML is dropped and link and
 /// image targets that run script are replaced by `#`.
 pub(crate) fn to_html(markdown: &str, raw_html: bool) -> String {
+    to_marked_html(markdown, raw_html).html
+}
+
+/// A body rendered to HTML, and whether any of its markup came from the author's raw HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct BodyHtml {
+    pub(crate) html: String,
+    /// Whether raw HTML was kept: without it, every tag is one pulldown-cmark wrote, in its
+    /// fixed form (`<a href="…">`, double quotes, text and attribute values escaped).
+    pub(crate) has_raw_html: bool,
+}
+
+/// [`to_html`], telling whether raw HTML was kept.
+pub(crate) fn to_marked_html(markdown: &str, raw_html: bool) -> BodyHtml {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    let events = events(markdown).into_iter();
+    let events = events(markdown);
+    let has_raw_html =
+        raw_html && events.iter().any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     if raw_html {
-        html::push_html(&mut html, events);
+        html::push_html(&mut html, events.into_iter());
     } else {
-        html::push_html(&mut html, events.filter_map(made_safe));
+        html::push_html(&mut html, events.into_iter().filter_map(made_safe));
     }
-    match unclosed_comment(&html) {
+    let html = match unclosed_comment(&html) {
         Some(at) => format!("{}{}", &html[..at], html[at..].replace("<!--", "&lt;!--")),
         None => html,
-    }
+    };
+    BodyHtml { html, has_raw_html }
 }
 
 /// `event` without raw HTML or script-running URLs: `None` for raw HTML, links to

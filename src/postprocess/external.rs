@@ -15,6 +15,9 @@ pub(super) fn handler<'h>(opts: &'h PostOptions<'_>) -> Handler<'h> {
     element!("a[href]", move |el| mark_external(el, opts))
 }
 
+/// What the pass adds to a link written without `rel` and `class`, as lol_html writes it.
+pub(super) const EXTERNAL_ATTRIBUTES: &str = r#" rel="noopener" class="external""#;
+
 /// Adds `rel="noopener"` and `class="external"` to links that leave the site.
 fn mark_external(el: &mut Element<'_, '_>, opts: &PostOptions) -> HandlerResult {
     let Some(href) = el.get_attribute("href") else { return Ok(()) };
@@ -30,7 +33,7 @@ fn mark_external(el: &mut Element<'_, '_>, opts: &PostOptions) -> HandlerResult 
 }
 
 /// `http(s)://` on another origin than the site's, or `//host` on another host.
-fn is_external(url: &str, site_origin: Option<&str>) -> bool {
+pub(super) fn is_external(url: &str, site_origin: Option<&str>) -> bool {
     let site = site_origin.map(|o| o.trim_end_matches('/'));
     if let Some(rest) = url.strip_prefix("//") {
         let host = rest.split(['/', '?', '#']).next().unwrap_or_default();

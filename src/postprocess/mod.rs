@@ -1,5 +1,8 @@
-//! lol_html passes over each rendered HTML page. [`process`] runs them all in one rewriter
-//! pass; their handlers go into the rewriter's list in this order, which is the order they
+//! lol_html passes over rendered HTML: by default over each article body only
+//! ([`process_fragment`], then [`anchor_headings`] on the page for body headings), and over
+//! each whole page for themes that ask for it (`postprocess = "page"`: [`process`]). Theme
+//! markup needs no rewriting when it prints URLs through `url()`. [`process`] runs the passes
+//! in one rewriter pass; their handlers go into the rewriter's list in this order, which is the order they
 //! act on an element:
 //!
 //! 1. [`urls`]: base-path prefixing of root-relative URLs (`href`, `src`, `action`, `poster`,
@@ -79,6 +82,52 @@ pub(crate) fn process(html: &str, opts: &PostOptions) -> Result<Processed> {
     Ok(Processed { html, links: links.into_inner().list })
 }
 
+/// Runs the URL, external-link and image passes over one HTML fragment (an article body, as
+/// the theme will insert it) and returns it with its internal link targets. Heading anchors
+/// are not added here: their ids must be unique in the whole page ([`anchor_headings`]).
+///
+/// `markdown_only` says the fragment is pulldown-cmark's output with no raw HTML: then,
+/// unless it has an `<img>`, its links are rewritten by a plain scan instead of lol_html,
+/// with the same result.
+pub(crate) fn process_fragment(
+    html: &str,
+    opts: &PostOptions,
+    markdown_only: bool,
+) -> Result<Processed> {
+    if !may_need_rewriting(html) {
+        return Ok(Processed { html: html.to_owned(), links: Vec::new() });
+    }
+    if markdown_only && !html.contains("<img") {
+        let (html, links) = urls::rewrite_markdown_links(html, opts);
+        return Ok(Processed { html, links });
+    }
+    process(html, &PostOptions { heading_anchors: false, ..*opts })
+}
+
+/// Whether a fragment may have anything a pass acts on: an attribute with a value (every
+/// URL attribute needs one to change or to be a link) or an `<img>`. A body of plain
+/// paragraphs has neither, and then lol_html is not run at all.
+fn may_need_rewriting(html: &str) -> bool {
+    html.contains('=')
+        || html.match_indices('<').any(|(at, _)| {
+            html.as_bytes().get(at + 1..at + 4).is_some_and(|tag| tag.eq_ignore_ascii_case(b"img"))
+        })
+}
+
+/// Heading ids and anchors for a page whose other passes already ran (on its body): `None`
+/// when the page has no heading the pass would touch, which is the case without a
+/// `.article-body` wrapper (the default theme has none).
+pub(crate) fn anchor_headings(html: &str) -> Result<Option<String>> {
+    let anchors = headings::plan_anchors(html)?;
+    if anchors.is_empty() {
+        return Ok(None);
+    }
+    let anchors = RefCell::new(anchors);
+    let settings =
+        RewriteStrSettings::new().append_element_content_handler(headings::handler(&anchors));
+    rewrite_str(html, settings).context("failed to post-process html").map(Some)
+}
+
 /// Options and shortcuts the passes' unit tests share.
 #[cfg(test)]
 mod test_support {
@@ -108,6 +157,68 @@ mod test_support {
 mod tests {
     use super::test_support::NEWS;
     use super::*;
+
+    const ROOT_ORIGIN: PostOptions<'static> = PostOptions {
+        base_path: "/",
+        site_origin: Some("https://example.org"),
+        heading_anchors: false,
+    };
+
+    #[test]
+    fn a_fragment_gets_every_pass_but_heading_anchors() {
+        let body = r#"<h2>A</h2><p><a href="/x/">x</a> <a href="https://a.org/">a</a><img src="/i.png"></p>"#;
+        let out =
+            process_fragment(body, &PostOptions { heading_anchors: true, ..NEWS }, false).unwrap();
+        assert_eq!(
+            out.html,
+            r#"<h2>A</h2><p><a href="/news/x/">x</a> <a href="https://a.org/" rel="noopener" class="external">a</a><img src="/news/i.png" loading="lazy" decoding="async"></p>"#
+        );
+        assert_eq!(out.links, ["/x/", "/i.png"]);
+    }
+
+    #[test]
+    fn a_fragment_of_plain_paragraphs_is_left_as_it_is() {
+        let body = "<p>一段<strong>文字</strong></p>\n<IMG>";
+        assert!(may_need_rewriting(body), "an <img> gets loading hints");
+        let body = "<p>一段<strong>文字</strong></p>\n";
+        assert!(!may_need_rewriting(body));
+        assert_eq!(process_fragment(body, &NEWS, true).unwrap().html, body);
+    }
+
+    #[test]
+    fn the_markdown_link_scan_gives_what_lol_html_gives() {
+        let markdown = r#"见[往期](/archive/)、[要闻](/sections/yaowen/?p=2#top "标题 \"引\" & 号")、
+[外站](https://www.example.com/x)、[同站](https://example.org/news/a/)、<https://a.org/?q=1&b=2>、
+<mail@example.org>、[相对](../x/)、[协议相对](//cdn.org/y)、[空]()、[片段](#frag)、
+[实体](/a&b/'c'/) 和脚注[^1]。`<a href="/code/">` 与 a href="/text/"
+
+[^1]: 注释 [链接](/note/)
+
+| 表 | 格 |
+|:--|--:|
+| [单元](/cell/) | x |
+"#;
+        let html = crate::content::markdown::to_marked_html(markdown, true);
+        assert!(!html.has_raw_html);
+        for opts in [ROOT_ORIGIN, NEWS] {
+            let fast = process_fragment(&html.html, &opts, true).unwrap();
+            let slow = process_fragment(&html.html, &opts, false).unwrap();
+            assert_eq!(fast, slow, "{opts:?}");
+        }
+        assert!(
+            html.html.contains("<a href=\"#fn-1\"") || html.html.contains("footnote"),
+            "{}",
+            html.html
+        );
+    }
+
+    #[test]
+    fn headings_are_anchored_against_every_id_of_the_page() {
+        let page = r#"<p id="a"></p><div class="article-body"><h2>A</h2></div>"#;
+        let out = anchor_headings(page).unwrap().unwrap();
+        assert!(out.contains(r#"<h2 id="a-2">"#), "{out}");
+        assert_eq!(anchor_headings("<div><h2>A</h2></div>").unwrap(), None);
+    }
 
     // robustness
 

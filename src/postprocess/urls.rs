@@ -77,6 +77,46 @@ fn rewrite_srcset_attr(
     Ok(())
 }
 
+/// The URL and external-link passes over HTML that pulldown-cmark wrote from Markdown alone
+/// (no raw HTML, no `<img>`), without lol_html: there every `<a href="` starts a link tag in
+/// pulldown-cmark's fixed form (`<a href="…">` or `<a href="…" title="…">`, values escaped),
+/// and no other tag carries a URL. The result is what [`super::process`] gives for it.
+pub(super) fn rewrite_markdown_links(html: &str, opts: &PostOptions) -> (String, Vec<String>) {
+    const LINK: &str = "<a href=\"";
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut links = Links::default();
+    let mut copied = 0;
+    let mut rest_at = 0;
+    // Tags are found by their `<` (a memchr search), which is much faster than a substring
+    // search for `<a href="`.
+    while let Some(found) = html[rest_at..].find('<') {
+        let tag_at = rest_at + found;
+        if !html[tag_at..].starts_with(LINK) {
+            rest_at = tag_at + 1;
+            continue;
+        }
+        let value_at = tag_at + LINK.len();
+        let Some(value_len) = html[value_at..].find('"') else { break };
+        let value = &html[value_at..value_at + value_len];
+        let Some(tag_len) = html[value_at + value_len..].find('>') else { break };
+        let tag_end = value_at + value_len + tag_len;
+        links.add(internal_target(value, opts));
+        if let Some(prefixed) = prefix_url(value, opts.base_path) {
+            out.push_str(&html[copied..value_at]);
+            out.push_str(&prefixed);
+            copied = value_at + value_len;
+        }
+        if super::external::is_external(value.trim(), opts.site_origin) {
+            out.push_str(&html[copied..tag_end]);
+            out.push_str(super::external::EXTERNAL_ATTRIBUTES);
+            copied = tag_end;
+        }
+        rest_at = tag_end;
+    }
+    out.push_str(&html[copied..]);
+    (out, links.list)
+}
+
 /// `/x` → `/news/x` under base path `/news/`; `None` when nothing changes.
 fn prefix_url(url: &str, base_path: &str) -> Option<String> {
     let url = url.trim();

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
+use serde_json::Value;
 
 use crate::config::Config;
 use crate::model::urls::output_path;
@@ -48,19 +49,36 @@ const LATEST_PER_SECTION: usize = 10;
 pub(crate) type Bodies = HashMap<usize, String>;
 
 /// One rendered page, before post-processing: the URL it answers, its path under the output
-/// folder (`/`-separated) and its HTML.
+/// folder (`/`-separated), its HTML and the site paths it links to that are known so far
+/// (its body's, and those its templates asked `url()` for).
 #[derive(Debug)]
 pub(crate) struct Rendered {
     pub(crate) url: String,
     pub(crate) path: String,
     pub(crate) html: String,
+    pub(crate) links: Vec<String>,
 }
+
+/// An article's body as the page shows it: HTML, and the site paths it links to (empty when
+/// the whole page is post-processed, which finds them itself).
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    pub(crate) html: String,
+    pub(crate) links: Vec<String>,
+    /// How long post-processing it took (part of making the page's context otherwise).
+    pub(crate) post: Duration,
+}
+
+/// Gives an article page its body.
+pub(crate) type BodyOf<'a> = dyn Fn(&Article) -> Result<Body> + Sync + 'a;
 
 /// Where one page's render time went: its body and context, and Tera.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Took {
     pub(crate) context: Duration,
     pub(crate) template: Duration,
+    /// The body's post-processing, not counted in `context`.
+    pub(crate) body_post: Duration,
 }
 
 /// Everything rendering a page reads: the site, its shared values and the templates.
@@ -78,7 +96,7 @@ pub(crate) struct Env<'a> {
 pub(crate) fn render_all<T: Send>(
     jobs: &[Job],
     env: &Env<'_>,
-    body_of: &(dyn Fn(&Article) -> Result<String> + Sync),
+    body_of: &BodyOf<'_>,
     deliver: impl Fn(Rendered) -> Result<T> + Sync,
 ) -> Vec<(Result<T>, Took)> {
     jobs.par_iter()
@@ -93,7 +111,7 @@ pub(crate) fn render_all<T: Send>(
 pub(crate) fn render_page(
     job: &Job,
     env: &Env<'_>,
-    body_of: &(dyn Fn(&Article) -> Result<String> + Sync),
+    body_of: &BodyOf<'_>,
 ) -> (Result<Rendered>, Took) {
     let mut took = Took::default();
     let page = render_timed(job, env, body_of, &mut took);
@@ -103,7 +121,7 @@ pub(crate) fn render_page(
 fn render_timed(
     job: &Job,
     env: &Env<'_>,
-    body_of: &(dyn Fn(&Article) -> Result<String> + Sync),
+    body_of: &BodyOf<'_>,
     took: &mut Took,
 ) -> Result<Rendered> {
     let start = Instant::now();
@@ -111,8 +129,10 @@ fn render_timed(
         Kind::Article(i) => Some(body_of(&env.site.articles[i])?),
         _ => None,
     };
-    let context = context_for(job, env.site, body.as_deref(), env.config, env.shared);
+    let body_html = body.as_ref().map(|body| body.html.as_str());
+    let context = context_for(job, env.site, body_html, env.config, env.shared);
     let mut rendered = Instant::now();
+    templates::take_url_targets(); // whatever a failed render left
     let html = with_page_context(env, context, |context| {
         rendered = Instant::now();
         env.templates.render(env.config, job.template, context)
@@ -121,9 +141,12 @@ fn render_timed(
         Kind::Article(i) => error.context(PageOf(env.site.articles[i].data.path.clone())),
         _ => error,
     })?;
-    took.context = rendered - start;
+    took.body_post = body.as_ref().map_or(Duration::ZERO, |body| body.post);
+    took.context = (rendered - start).saturating_sub(took.body_post);
     took.template = rendered.elapsed();
-    Ok(Rendered { url: job.url.clone(), path: output_path(&job.url), html })
+    let mut links = templates::take_url_targets();
+    links.extend(body.map(|body| body.links).unwrap_or_default());
+    Ok(Rendered { url: job.url.clone(), path: output_path(&job.url), html, links })
 }
 
 /// Says which article file the page that failed to render shows.
@@ -155,6 +178,24 @@ thread_local! {
     /// This thread's base context: `site` and `t`, and the ids of the shared values and
     /// templates they came from.
     static BASE: RefCell<Option<((u64, u64), tera::Context)>> = const { RefCell::new(None) };
+    /// This thread's rendered fragments, per [`FragmentKey`], and the ids of the shared values
+    /// and templates they came from.
+    static FRAGMENTS: RefCell<Option<((u64, u64), FragmentCache)>> = const { RefCell::new(None) };
+}
+
+/// What a fragment may depend on: the page's kind and, when its context has `section`, that
+/// section's slug (`None` inside for a `section` that is null).
+type FragmentKey = (String, Option<Option<String>>);
+
+/// One thread's rendered fragments, by what they depend on.
+type FragmentCache = HashMap<FragmentKey, Fragments>;
+
+/// The rendered fragments of one [`FragmentKey`] (`name` → HTML) and the site paths they
+/// gave through `url()`, which every page showing them links to.
+#[derive(Clone)]
+struct Fragments {
+    html: Value,
+    links: Vec<String>,
 }
 
 /// Runs `render` with `page` added to this thread's base context, then takes the page's
@@ -162,9 +203,14 @@ thread_local! {
 /// 10,000 contexts (and dropping them again) was a noticeable share of a build.
 fn with_page_context<R>(
     env: &Env<'_>,
-    page: serde_json::Value,
+    mut page: Value,
     render: impl FnOnce(&tera::Context) -> R,
 ) -> Result<R> {
+    if let Some(fragments) = fragments_for(env, &page)?
+        && let Value::Object(map) = &mut page
+    {
+        map.insert("fragments".to_owned(), fragments);
+    }
     let keys: Vec<String> =
         page.as_object().map(|map| map.keys().cloned().collect()).unwrap_or_default();
     let page = tera::Context::from_value(page).context("page context is not an object")?;
@@ -174,12 +220,7 @@ fn with_page_context<R>(
         if slot.as_ref().is_some_and(|(ids, _)| *ids != current) {
             *slot = None;
         }
-        let (_, context) = slot.get_or_insert_with(|| {
-            let mut base = tera::Context::new();
-            base.insert("site", &env.shared.site);
-            base.insert("t", &env.templates.translations);
-            (current, base)
-        });
+        let (_, context) = slot.get_or_insert_with(|| (current, base_context(env)));
         context.extend(page);
         let result = render(context);
         for key in &keys {
@@ -189,10 +230,70 @@ fn with_page_context<R>(
     }))
 }
 
+/// `site` and `t`: what every page's context starts with.
+fn base_context(env: &Env<'_>) -> tera::Context {
+    let mut base = tera::Context::new();
+    base.insert("site", &env.shared.site);
+    base.insert("t", &env.templates.translations);
+    base
+}
+
+/// The theme's fragments (`fragments/<name>.html`) as this page shows them, rendered once
+/// per build for each kind of page (and section) on each thread, not once per page: the
+/// navigation and footer are the same on thousands of pages. `None` without fragments.
+fn fragments_for(env: &Env<'_>, page: &Value) -> Result<Option<Value>> {
+    if env.templates.fragments.is_empty() {
+        return Ok(None);
+    }
+    let kind = page.pointer("/page/kind").and_then(Value::as_str).unwrap_or_default();
+    let section = page
+        .get("section")
+        .map(|section| section.get("slug").and_then(Value::as_str).map(str::to_owned));
+    let key = (kind.to_owned(), section);
+    FRAGMENTS.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let current = (env.shared.id, env.templates.id);
+        if slot.as_ref().is_some_and(|(ids, _)| *ids != current) {
+            *slot = None;
+        }
+        let (_, rendered) = slot.get_or_insert_with(|| (current, HashMap::new()));
+        let fragments = match rendered.get(&key) {
+            Some(fragments) => fragments.clone(),
+            None => {
+                let fragments = render_fragments(env, &key)?;
+                rendered.insert(key, fragments.clone());
+                fragments
+            }
+        };
+        templates::note_url_targets(fragments.links);
+        Ok(Some(fragments.html))
+    })
+}
+
+/// Renders every fragment with the values a fragment may read: `site`, `t`, `page.kind` and
+/// `section.slug`.
+fn render_fragments(env: &Env<'_>, (kind, section): &FragmentKey) -> Result<Fragments> {
+    let mut context = base_context(env);
+    context.insert("page", &serde_json::json!({ "kind": kind }));
+    if let Some(section) = section {
+        context
+            .insert("section", &section.as_ref().map(|slug| serde_json::json!({ "slug": slug })));
+    }
+    let page_links = templates::take_url_targets();
+    let mut fragments = serde_json::Map::new();
+    let rendered = env.templates.fragments.iter().try_for_each(|(key, name)| {
+        let html = env.templates.render(env.config, name, &context)?;
+        fragments.insert(key.clone(), Value::String(html));
+        anyhow::Ok(())
+    });
+    let links = templates::take_url_targets();
+    templates::note_url_targets(page_links);
+    rendered?;
+    Ok(Fragments { html: Value::Object(fragments), links })
+}
+
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
-
     use super::*;
 
     /// Collects the URL of every article summary (objects with `reading_time`) in a context.

@@ -36,7 +36,10 @@ fn closure_hash(
     edges: &HashMap<&str, Vec<String>>,
 ) -> u64 {
     let mut seen = BTreeSet::new();
-    let mut stack = vec![start.to_owned()];
+    // Every page shows the fragments (`render::fragments_for`), whichever template it uses.
+    let fragments = texts.keys().filter(|name| name.starts_with(super::templates::FRAGMENTS));
+    let mut stack: Vec<String> =
+        std::iter::once(start.to_owned()).chain(fragments.map(|n| (*n).to_owned())).collect();
     while let Some(name) = stack.pop() {
         if seen.insert(name.clone()) {
             stack.extend(edges.get(name.as_str()).into_iter().flatten().cloned());

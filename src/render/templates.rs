@@ -37,6 +37,23 @@ pub struct Templates {
     /// Tells these templates from any other set loaded in this process (see
     /// `render::unique_id`).
     pub(crate) id: u64,
+    /// Whether the theme asked for the whole rendered page to be post-processed
+    /// (`postprocess = "page"` in `theme.toml`); otherwise only article bodies are, and
+    /// `url()` gives base-aware URLs.
+    pub(crate) whole_page: bool,
+    /// The fragments (`fragments/<name>.html`), as (`name`, template name), sorted: rendered
+    /// once per kind of page and given to every page as `fragments.<name>`.
+    pub(crate) fragments: Vec<(String, String)>,
+}
+
+/// What the post-processing passes see: the Markdown bodies only (the default), or every
+/// rendered page (`postprocess = "page"`, for themes that write root-relative URLs by hand).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Postprocess {
+    #[default]
+    Body,
+    Page,
 }
 
 /// `theme.toml`: a theme's description and UI words.
@@ -44,6 +61,8 @@ pub struct Templates {
 struct ThemeManifest {
     #[serde(default)]
     translations: HashMap<String, toml::Table>,
+    #[serde(default)]
+    postprocess: Postprocess,
 }
 
 impl Templates {
@@ -59,14 +78,17 @@ impl Templates {
                 relative(config, &config.templates_dir)
             );
         }
-        let translations = translations(config, files.manifest.as_ref())?;
-        Templates::from_files(config, files.templates, translations)
+        let manifest = manifest(config, files.manifest.as_ref())?;
+        let translations = translations(config, &manifest)?;
+        let whole_page = manifest.postprocess == Postprocess::Page;
+        Templates::from_files(config, files.templates, translations, whole_page)
     }
 
     fn from_files(
         config: &Config,
         files: Vec<TemplateFile>,
         translations: Value,
+        whole_page: bool,
     ) -> Result<Templates> {
         let mut raw = Vec::with_capacity(files.len());
         let mut sources = HashMap::new();
@@ -81,10 +103,20 @@ impl Templates {
         tera.add_raw_templates(raw.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|error| explain_syntax_error(config, &sources, error))?;
         tera.set_escape_fn(escape_html);
-        register_helpers(&mut tera, config);
+        register_helpers(&mut tera, config, whole_page);
         let closure_hashes = super::template_deps::template_hashes(&raw);
         let id = crate::render::unique_id();
-        Ok(Templates { tera, sources, texts, translations, closure_hashes, id })
+        let fragments = fragment_names(&raw);
+        Ok(Templates {
+            tera,
+            sources,
+            texts,
+            translations,
+            closure_hashes,
+            id,
+            whole_page,
+            fragments,
+        })
     }
 
     /// Whether a template of that name exists.
@@ -152,6 +184,22 @@ impl Templates {
         }
         (rendering.to_owned(), None)
     }
+}
+
+/// The prefix of fragment templates' names.
+pub(crate) const FRAGMENTS: &str = "fragments/";
+
+/// (`nav`, `fragments/nav.html`) for each fragment template, sorted by name.
+fn fragment_names(raw: &[(String, String)]) -> Vec<(String, String)> {
+    let mut names: Vec<(String, String)> = raw
+        .iter()
+        .filter_map(|(name, _)| {
+            let key = name.strip_prefix(FRAGMENTS)?.strip_suffix(".html")?;
+            Some((key.to_owned(), name.clone()))
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 /// Refuses a template that reaches itself through `include`, `extends` or `import` with a
@@ -315,13 +363,19 @@ fn undefined_variable(chain: &[String]) -> Option<String> {
     })
 }
 
+/// The theme's `theme.toml` (the defaults without one).
+fn manifest(config: &Config, manifest: Option<&(PathBuf, String)>) -> Result<ThemeManifest> {
+    let Some((path, text)) = manifest else { return Ok(ThemeManifest::default()) };
+    toml::from_str(text).with_context(|| {
+        format!(
+            "invalid `{}`: fix the TOML (`postprocess` is \"body\" or \"page\")",
+            relative(config, path)
+        )
+    })
+}
+
 /// The theme's UI words for the site's language, from `theme.toml` (none without one).
-fn translations(config: &Config, manifest: Option<&(PathBuf, String)>) -> Result<Value> {
-    let Some((path, text)) = manifest else {
-        return Ok(Value::Object(Default::default()));
-    };
-    let manifest: ThemeManifest =
-        toml::from_str(text).with_context(|| format!("invalid `{}`", relative(config, path)))?;
+fn translations(config: &Config, manifest: &ThemeManifest) -> Result<Value> {
     let table =
         pick_language(&manifest.translations, &config.language).cloned().unwrap_or_default();
     serde_json::to_value(table).context("theme translations cannot be handed to templates")
@@ -333,7 +387,7 @@ fn pick_language<'a, T>(tables: &'a HashMap<String, T>, language: &str) -> Optio
     tables.get(language).or_else(|| tables.get(primary)).or_else(|| tables.get("en"))
 }
 
-fn register_helpers(tera: &mut Tera, config: &Config) {
+fn register_helpers(tera: &mut Tera, config: &Config, whole_page: bool) {
     let chinese = config.language.to_ascii_lowercase().starts_with("zh");
     tera.register_filter("long_date", date_filter(move |d| long_date(d, chinese)));
     tera.register_filter("short_date", date_filter(move |d| short_date(d, chinese)));
@@ -350,7 +404,7 @@ fn register_helpers(tera: &mut Tera, config: &Config) {
     let base_url = config.base_url.clone();
     let base_path = config.base_path.clone();
     tera.register_function("url", move |args: &HashMap<String, Value>| {
-        url_function(args, &base_url, &base_path)
+        url_function(args, &base_url, &base_path, whole_page)
     });
     tera.register_function("range", checked_range);
 }
@@ -459,13 +513,64 @@ fn strip_tags(html: &str) -> String {
     out
 }
 
-fn url_function(args: &HashMap<String, Value>, base_url: &str, base_path: &str) -> FilterResult {
+/// `url(path, absolute=false)`. Without whole-page post-processing a root-relative result
+/// gets the base path here (nothing rewrites the page afterwards), and every site path asked
+/// for is noted for the link check ([`take_url_targets`]).
+fn url_function(
+    args: &HashMap<String, Value>,
+    base_url: &str,
+    base_path: &str,
+    whole_page: bool,
+) -> FilterResult {
     let path = args
         .get("path")
         .and_then(Value::as_str)
         .ok_or_else(|| tera::Error::msg("`url` needs `path`, e.g. url(path=\"/archive/\")"))?;
     let absolute = args.get("absolute").and_then(Value::as_bool).unwrap_or(false);
-    Ok(Value::String(make_url(path, absolute, base_url, base_path)))
+    let url = make_url(path, absolute, base_url, base_path);
+    if whole_page {
+        return Ok(Value::String(url));
+    }
+    if !(path.contains("://") || path.starts_with("//")) {
+        note_url_target(path);
+    }
+    let base = base_path.trim_end_matches('/');
+    if absolute || base.is_empty() || !url.starts_with('/') || url.starts_with("//") {
+        return Ok(Value::String(url));
+    }
+    Ok(Value::String(format!("{base}{url}")))
+}
+
+thread_local! {
+    /// The site paths `url()` was asked for on this thread since the last
+    /// [`take_url_targets`]: a page's link-check targets from its theme markup.
+    static URL_TARGETS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Notes `path` (root-relative, query and fragment dropped) as a link the page makes.
+fn note_url_target(path: &str) {
+    let path = path.split(['#', '?']).next().unwrap_or_default();
+    if path.is_empty() {
+        return;
+    }
+    URL_TARGETS.with(|targets| {
+        let mut targets = targets.borrow_mut();
+        if path.starts_with('/') {
+            targets.push(path.to_owned());
+        } else {
+            targets.push(format!("/{path}"));
+        }
+    });
+}
+
+/// Adds `targets` to this thread's notes, as if `url()` had been asked for them.
+pub(crate) fn note_url_targets(targets: Vec<String>) {
+    URL_TARGETS.with(|notes| notes.borrow_mut().extend(targets));
+}
+
+/// The site paths `url()` gave on this thread since the last call, in call order.
+pub(crate) fn take_url_targets() -> Vec<String> {
+    URL_TARGETS.with(|targets| std::mem::take(&mut *targets.borrow_mut()))
 }
 
 #[cfg(test)]
@@ -478,6 +583,34 @@ mod tests {
         assert_eq!(long_date(date, true), "2024年5月24日 星期五");
         assert_eq!(long_date(date, false), "Friday, 24 May 2024");
         assert_eq!(month_label(date, true), "2024年5月");
+    }
+
+    fn url_of(path: &str, absolute: bool, whole_page: bool) -> String {
+        let mut args = HashMap::new();
+        args.insert("path".to_owned(), Value::from(path));
+        args.insert("absolute".to_owned(), Value::from(absolute));
+        let url = url_function(&args, "https://example.org/news/", "/news/", whole_page);
+        url.unwrap().as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn url_gives_the_base_path_unless_the_whole_page_is_rewritten() {
+        take_url_targets();
+        assert_eq!(url_of("/archive/", false, false), "/news/archive/");
+        assert_eq!(url_of("a/b/", false, false), "/news/a/b/");
+        assert_eq!(url_of("/", true, false), "https://example.org/news/");
+        assert_eq!(url_of("https://elsewhere.org/x", false, false), "https://elsewhere.org/x");
+        assert_eq!(take_url_targets(), ["/archive/", "/a/b/", "/"]);
+        assert_eq!(url_of("/archive/", false, true), "/archive/");
+        assert!(take_url_targets().is_empty(), "the whole-page pass finds the links itself");
+    }
+
+    #[test]
+    fn url_targets_drop_query_and_fragment() {
+        take_url_targets();
+        url_of("/a/?page=2#top", false, false);
+        url_of("#top", false, false);
+        assert_eq!(take_url_targets(), ["/a/"]);
     }
 
     #[test]

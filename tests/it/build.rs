@@ -1,7 +1,9 @@
 //! Whole-site builds of fixture sites, compared with golden output trees, and the build
 //! behaviours a user sees (drafts, base URL, second build, stale files).
 
-use crate::support::{TempSite, assert_tree_matches, fixture_path, read_tree};
+use crate::support::{
+    TempSite, assert_tree_matches, copy_tree, fixture_path, read_tree, repo_root,
+};
 
 #[test]
 fn basic_site_matches_golden_output() {
@@ -52,9 +54,107 @@ fn sub_path_base_url_prefixes_every_root_relative_link() {
     let home = std::fs::read_to_string(site.path("public/index.html")).unwrap();
     assert!(home.contains("href=\"/news/style.css\""), "{home}");
     assert!(home.contains("href=\"/news/sections/yaowen/\""), "{home}");
+    // The `plain` theme asks for whole-page post-processing: its hand-written links get it.
+    assert!(home.contains("href=\"/news/archive/\""), "{home}");
     assert!(!home.contains("href=\"/sections/"), "{home}");
     let feed = std::fs::read_to_string(site.path("public/atom.xml")).unwrap();
     assert!(feed.contains("https://example.org/news/2024/05/24/"), "{feed}");
+}
+
+/// Every root-relative `href`/`src` in `html` that lacks `prefix`.
+fn unprefixed_links(html: &str, prefix: &str) -> Vec<String> {
+    ["href=\"/", "src=\"/"]
+        .iter()
+        .flat_map(|needle| html.match_indices(needle).map(|(at, n)| &html[at + n.len() - 1..]))
+        .filter(|url| !url.starts_with(prefix) && !url.starts_with("//"))
+        .map(|url| url.chars().take(40).collect())
+        .collect()
+}
+
+#[test]
+fn the_default_theme_under_a_sub_path_gives_every_link_the_base_path() {
+    let site = TempSite::new("reader");
+    copy_tree(&repo_root().join("themes"), &site.path("themes"), &[]);
+    site.write(
+        "content/2024-05-24/09-links.md",
+        "---\ntitle: 链接\nsection: 要闻\n---\n\n[往期](/archive/)与[外站](https://elsewhere.org/x)。\n",
+    );
+    let run = site.run(&["build", "--base-url", "https://example.org/news/"]);
+    assert!(run.success, "{}", run.stderr);
+    let tree = read_tree(&site.path("public"));
+    let pages: Vec<_> = tree.iter().filter(|(name, _)| name.ends_with(".html")).collect();
+    assert!(pages.len() > 5, "{} pages", pages.len());
+    for (name, bytes) in pages {
+        let html = String::from_utf8_lossy(bytes);
+        assert_eq!(unprefixed_links(&html, "/news/"), Vec::<String>::new(), "in {name}");
+    }
+    let page = tree.iter().find(|(n, _)| n.contains("lian-jie")).expect("the links article");
+    let html = String::from_utf8_lossy(&page.1);
+    assert!(html.contains(r#"<a href="/news/archive/">往期</a>"#), "{html}");
+    assert!(
+        html.contains(r#"<a href="https://elsewhere.org/x" rel="noopener" class="external">"#),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_theme_link_to_a_missing_page_is_reported_without_whole_page_rewriting() {
+    let site = TempSite::new("subpath");
+    site.write(
+        "templates/article.html",
+        "<html><body><a href=\"{{ url(path='/nowhere/') }}\">x</a>{{ article.content | safe }}</body></html>",
+    );
+    let run = site.run(&["check"]);
+    assert!(!run.success, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("error: broken link on `/2024/05/24/lian-jie/`: `/nowhere/`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn body_heading_ids_stay_unique_against_ids_in_the_theme_markup() {
+    let site = TempSite::new("subpath");
+    site.write(
+        "templates/article.html",
+        "<html><body><p id=\"vote\"></p><div class=\"article-body\">{{ article.content | safe }}</div></body></html>",
+    );
+    site.write("content/2024-05-24/02-vote.md", "---\ntitle: 投票\n---\n\n## Vote\n\n## Vote\n");
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    let tree = read_tree(&site.path("public"));
+    let page = tree.iter().find(|(n, _)| n.contains("tou-piao")).expect("the vote article");
+    let html = String::from_utf8_lossy(&page.1);
+    assert!(html.contains(r##"<h2 id="vote-2">Vote<a class="anchor" href="#vote-2""##), "{html}");
+    assert!(html.contains(r#"<h2 id="vote-3">"#), "{html}");
+}
+
+#[test]
+fn a_site_fragment_override_shows_on_every_page_and_a_cached_build_picks_up_its_edit() {
+    let site = TempSite::new("reader");
+    copy_tree(&repo_root().join("themes"), &site.path("themes"), &[]);
+    let footer =
+        "<footer>{{ page.kind }} {% if section is defined %}{{ section.slug }}{% endif %}</footer>";
+    site.write("templates/fragments/footer.html", footer);
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    let home = std::fs::read_to_string(site.path("public/index.html")).unwrap();
+    assert!(home.contains("<footer>index </footer>"), "{home}");
+    let tree = read_tree(&site.path("public"));
+    let section = tree.iter().find(|(n, _)| n.starts_with("sections/")).expect("a section page");
+    let slug = section.0.split('/').nth(1).unwrap();
+    let html = String::from_utf8_lossy(&section.1);
+    assert!(html.contains(&format!("<footer>section {slug}</footer>")), "{html}");
+    site.write("templates/fragments/footer.html", "<footer>edited</footer>");
+    let again = site.run(&["build"]);
+    assert!(again.success, "{}", again.stderr);
+    for (name, bytes) in read_tree(&site.path("public")) {
+        let html = String::from_utf8_lossy(&bytes);
+        if name.ends_with(".html") && html.contains("<footer") {
+            assert!(html.contains("<footer>edited</footer>"), "{name} kept the old footer");
+        }
+    }
 }
 
 #[test]
