@@ -8,6 +8,7 @@ use anyhow::Result;
 use super::pages::Page;
 use super::{Scope, Session};
 use crate::feeds;
+use crate::images::Version;
 use crate::fs::Stamp;
 use crate::incremental::Signatures;
 use crate::incremental::kept::Pages;
@@ -23,6 +24,8 @@ pub(super) struct Outputs<'a> {
     pub(super) pages: &'a [Page],
     pub(super) generated: Vec<feeds::Generated>,
     pub(super) statics: &'a StaticFiles,
+    /// The picture versions the pages show (listed once per run).
+    pub(super) versions: &'a [Version],
     pub(super) next: Next,
 }
 
@@ -51,7 +54,7 @@ impl Session {
         scope: Scope,
         outputs: Outputs<'_>,
     ) -> Result<WriteStats> {
-        let Outputs { jobs, pages, generated, statics, next } = outputs;
+        let Outputs { jobs, pages, generated, statics, versions, next } = outputs;
         // A build killed while pages move in must leave no cache that vouches for them.
         if self.options.cache {
             self.state.invalidate(&self.config);
@@ -64,10 +67,9 @@ impl Session {
         let mut generated_paths: BTreeSet<String> =
             generated.iter().map(|g| g.path.clone()).collect();
         generated_paths.extend(statics.output_paths());
-        let versions = crate::images::versions(&self.config, &self.state.files);
         let written = &self.state.signatures.generated_hashes;
-        staged.extend(super::images::stage(&staging, &versions, written, &self.config.output_dir)?);
-        generated_paths.extend(super::images::paths(&versions));
+        staged.extend(super::images::stage(&staging, versions, written, &self.config.output_dir)?);
+        generated_paths.extend(super::images::paths(versions));
         let gone = self.gone_paths(&next, &generated_paths);
         let mut stats = match scope {
             Scope::Whole => {

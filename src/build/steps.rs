@@ -36,6 +36,13 @@ struct Planned {
     out_stamps: Vec<Option<Stamp>>,
 }
 
+/// The files a run produces besides pages and generated files, listed once per run.
+#[derive(Clone, Copy)]
+struct Files<'a> {
+    statics: &'a StaticFiles,
+    versions: &'a [crate::images::Version],
+}
+
 impl Session {
     /// The steps of one build or update, in order.
     pub(super) fn run(&mut self, scope: Scope) -> Report {
@@ -55,10 +62,12 @@ impl Session {
             timed(&mut t.model, "page plan and signatures", || self.plan_step(&mut model, scope));
         let statics =
             timed(&mut t.statics, "static files listed", || self.statics_step(&mut failures));
+        let versions = crate::images::versions(&self.config, &self.state.files);
         let staging = timed(&mut t.write, "staging folder", || self.open_staging(&mut failures));
         let site = &model.site;
         let (pages, page_timings) = timed(&mut t.render, "render, post-process, stage", || {
-            self.render_step(&planned, &model, &statics, staging.as_ref(), &mut failures)
+            let files = Files { statics: &statics, versions: &versions };
+            self.render_step(&planned, &model, files, staging.as_ref(), &mut failures)
         });
         t.pages = page_timings;
         let generated = timed(&mut t.feeds, "feeds, sitemap, search index", || {
@@ -74,8 +83,14 @@ impl Session {
         let Planned { plan, next, out_stamps, .. } = planned;
         if let (true, Some(staging)) = (failures.is_empty(), staging) {
             let generated_paths: Vec<String> = generated.iter().map(|g| g.path.clone()).collect();
-            let outputs =
-                Outputs { jobs: &plan.jobs, pages: &pages, generated, statics: &statics, next };
+            let outputs = Outputs {
+                jobs: &plan.jobs,
+                pages: &pages,
+                generated,
+                statics: &statics,
+                versions: &versions,
+                next,
+            };
             match timed(&mut report.timings.write, "commit and build cache", || {
                 self.commit(staging, scope, outputs)
             }) {
@@ -219,11 +234,11 @@ impl Session {
         &self,
         planned: &Planned,
         model: &Model,
-        statics: &StaticFiles,
+        files: Files<'_>,
         staging: Option<&Staging>,
         failures: &mut Vec<Failure>,
     ) -> (Vec<Page>, super::RenderTimings) {
-        let known = self.known_paths(&planned.plan.paths, statics);
+        let known = self.known_paths(&planned.plan.paths, files);
         let env = render::Env {
             site: &model.site,
             config: &self.config,
@@ -237,11 +252,11 @@ impl Session {
 
     /// Every output path this run produces: pages, generated files and static files, so each
     /// page's links are checked as it renders.
-    fn known_paths<'a>(&self, pages: &'a HashSet<String>, statics: &StaticFiles) -> Known<'a> {
+    fn known_paths<'a>(&self, pages: &'a HashSet<String>, produced: Files<'_>) -> Known<'a> {
         let mut files: HashSet<String> =
             feeds::paths(&self.config).into_iter().map(str::to_owned).collect();
-        files.extend(statics.output_paths());
-        files.extend(images::paths(&crate::images::versions(&self.config, &self.state.files)));
+        files.extend(produced.statics.output_paths());
+        files.extend(images::paths(produced.versions));
         Known { pages, files }
     }
 
