@@ -8,8 +8,8 @@ use anyhow::Result;
 use super::pages::Page;
 use super::{Scope, Session};
 use crate::feeds;
-use crate::images::Version;
 use crate::fs::Stamp;
+use crate::images::Version;
 use crate::incremental::Signatures;
 use crate::incremental::kept::Pages;
 use crate::incremental::unchanged::{self, Counts};
@@ -41,8 +41,9 @@ pub(super) struct Written<'a> {
 pub(super) enum Next {
     /// Every page's, by URL: pages not listed are gone.
     All(BTreeMap<String, u64>),
-    /// Only the pages whose signature changed; the set of pages is as last committed.
-    Changed(Vec<(String, u64)>),
+    /// Only the pages whose signature changed; the set of pages is as last committed, but
+    /// for the `gone` URLs (article pages a retitle moved).
+    Changed { changed: Vec<(String, u64)>, gone: Vec<String> },
 }
 
 impl Session {
@@ -166,7 +167,7 @@ impl Session {
                     self.state.signatures.pages.keys().filter(|url| !next.contains_key(*url));
                 gone_pages.map(|url| output_path(url)).collect()
             }
-            Next::Changed(_) => Vec::new(),
+            Next::Changed { gone, .. } => gone.iter().map(|url| output_path(url)).collect(),
         };
         gone.extend(self.state.signatures.generated.difference(generated_paths).cloned());
         gone
@@ -186,8 +187,11 @@ impl Session {
         generated_hashes.extend(image_hashes);
         let pages = match next {
             Next::All(next) => next,
-            Next::Changed(changed) => {
+            Next::Changed { changed, gone } => {
                 let mut pages = std::mem::take(&mut self.state.signatures.pages);
+                for url in &gone {
+                    pages.remove(url);
+                }
                 pages.extend(changed);
                 pages
             }

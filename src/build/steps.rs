@@ -123,7 +123,7 @@ impl Session {
     fn model_step(&mut self, failures: &mut Vec<Failure>) -> Model {
         let changed = std::mem::take(&mut self.state.changed);
         if let Some(mut model) = self.state.model.take()
-            && model.update_in_place(&changed, &self.state.files)
+            && model.update_in_place(&self.config, &changed, &self.state.files)
         {
             return model;
         }
@@ -158,12 +158,13 @@ impl Session {
     /// (an update), or differs from what was last written (a whole build).
     fn plan_step(&self, model: &mut Model, scope: Scope) -> Planned {
         let (plan, signed) = model.take_signed_pages(&self.config, &self.templates);
-        let replanned = !matches!(signed, Signed::Changed(_));
+        // A fresh plan, or one where a retitle moved URLs, is checked for clashes.
+        let replanned = !matches!(&signed, Signed::Changed { gone, .. } if gone.is_empty());
         let (todo, next, out_stamps) = match signed {
-            Signed::Changed(changed) if scope == Scope::Changes => {
-                let todo: Vec<Job> = changed.iter().map(|&i| plan.jobs[i].clone()).collect();
-                let next = changed.iter().map(|&i| (plan.jobs[i].url.clone(), plan.signatures[i]));
-                (todo, Next::Changed(next.collect()), Vec::new())
+            Signed::Changed { jobs, gone } if scope == Scope::Changes => {
+                let todo: Vec<Job> = jobs.iter().map(|&i| plan.jobs[i].clone()).collect();
+                let next = jobs.iter().map(|&i| (plan.jobs[i].url.clone(), plan.signatures[i]));
+                (todo, Next::Changed { changed: next.collect(), gone }, Vec::new())
             }
             _ => {
                 let urls = plan.jobs.iter().map(|job| job.url.clone());

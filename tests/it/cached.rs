@@ -177,3 +177,32 @@ fn a_watch_update_leaves_no_record_that_vouches_for_the_old_output() {
     assert!(run.success, "{}", run.stderr);
     assert_equals_clean_build(&site, "a watch update, then the file put back");
 }
+
+#[test]
+fn retitles_applied_in_place_move_pages_as_a_clean_build_does() {
+    use broadsheet::build::{BuildOptions, Session};
+    let site = built_site();
+    let options = BuildOptions { cache: true, ..BuildOptions::default() };
+    let mut session = Session::start(site.root(), &options).unwrap();
+    assert!(session.rebuild().failures.is_empty());
+    let economy = "content/2024-05-24/02-economy.md";
+    let original = std::fs::read_to_string(site.path(economy)).unwrap();
+    // The economy article (printed before the culture one) takes the culture article's
+    // title: its slug, and the culture article's (now `-2`), both move.
+    let steps: [(&str, &str, &str); 3] = [
+        (economy, "title: \"算力调度服务平台正式上线 <beta> & more\"", "title: 版权展区亮相文博会"),
+        (economy, "title: 版权展区亮相文博会", "title: 另一个标题"),
+        ("content/2024-05-24/01-lead.md", "title: ", "title: 新的 "),
+    ];
+    for (file, from, to) in steps {
+        edit(&site, file, from, to);
+        session.reload_files(&[site.path(file)]);
+        let report = session.update();
+        assert!(report.failures.is_empty(), "{:?}", report.failures);
+        assert_equals_clean_build(&site, &format!("retitling {file} to `{to}`"));
+    }
+    site.write(economy, original);
+    session.reload_files(&[site.path(economy)]);
+    assert!(session.update().failures.is_empty());
+    assert_equals_clean_build(&site, "the economy article's title put back");
+}
