@@ -8,7 +8,8 @@
 //! folder or configuration) is ignored, and a stale signature only causes a re-render whose
 //! bytes are compared with the output anyway. It does not decide what a build produces.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
@@ -21,7 +22,7 @@ use crate::content::load::Entry;
 use crate::hash::hash_of;
 
 /// Bumped whenever the cache's layout or the meaning of its contents changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 5;
 /// Folder (under the site root) of the cache, its header file and its folder of segments.
 const DIR: &str = ".broadsheet-cache";
 const STATE: &str = "state.msgpack";
@@ -113,13 +114,59 @@ fn segment_names(config: &Config) -> Vec<String> {
     files.iter().map(|path| path.to_string_lossy().into_owned()).collect()
 }
 
-/// The segment file a content file belongs to: one per folder.
-fn segment_of(path: &Path) -> String {
-    format!("{:016x}.msgpack", hash_of(&path.parent().unwrap_or(path)))
+/// The segment file of a content folder's files: one per folder, named by a hash of the
+/// folder's path as bytes (hashing a `Path` walks its components, a cost at every save).
+fn segment_name(folder: &[u8]) -> String {
+    format!("{:016x}.msgpack", hash_of(folder))
 }
 
-fn segment_key(files: &BTreeMap<PathBuf, Entry>) -> u64 {
-    hash_of(&files.iter().map(|(path, (stamp, _))| (path, stamp)).collect::<Vec<_>>())
+fn folder_bytes(path: &Path) -> &[u8] {
+    path.parent().unwrap_or(path).as_os_str().as_encoded_bytes()
+}
+
+fn segment_key<'a>(files: impl IntoIterator<Item = (&'a PathBuf, &'a Entry)>) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    for (path, (stamp, _)) in files {
+        path.as_os_str().as_encoded_bytes().hash(&mut hasher);
+        stamp.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// One segment's files as [`save`] writes them: borrowed, encoded as the map [`Segment`]
+/// decodes (the entries are not cloned to be saved).
+struct SegmentOut<'a> {
+    files: Vec<(&'a PathBuf, &'a Entry)>,
+}
+
+impl Serialize for SegmentOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        // `Segment` is a struct, encoded as an array of its one field.
+        let mut segment = serializer.serialize_tuple(1)?;
+        segment.serialize_element(&FilesOut(&self.files))?;
+        segment.end()
+    }
+}
+
+struct FilesOut<'a, 'b>(&'b [(&'a PathBuf, &'a Entry)]);
+
+impl Serialize for FilesOut<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().copied())
+    }
+}
+
+/// The files grouped by segment (each group in path order, as the map they came from).
+fn group_by_segment(files: &BTreeMap<PathBuf, Entry>) -> BTreeMap<String, SegmentOut<'_>> {
+    let mut by_folder: HashMap<&[u8], Vec<(&PathBuf, &Entry)>> = HashMap::new();
+    for (path, entry) in files {
+        by_folder.entry(folder_bytes(path)).or_default().push((path, entry));
+    }
+    by_folder
+        .into_iter()
+        .map(|(folder, files)| (segment_name(folder), SegmentOut { files }))
+        .collect()
 }
 
 /// Saves the state of a successful build: the signatures, and the segments whose files
@@ -137,13 +184,11 @@ pub(crate) fn save(
         config_key: config_key(config),
         signatures: signatures.clone(),
     };
-    let mut segments: BTreeMap<String, Segment> = BTreeMap::new();
-    for (path, entry) in files {
-        let segment = segments.entry(segment_of(path)).or_default();
-        segment.files.insert(path.clone(), entry.clone());
-    }
-    let keys: BTreeMap<String, u64> =
-        segments.iter().map(|(name, s)| (name.clone(), segment_key(&s.files))).collect();
+    let segments = group_by_segment(files);
+    let keys: BTreeMap<String, u64> = segments
+        .iter()
+        .map(|(name, s)| (name.clone(), segment_key(s.files.iter().copied())))
+        .collect();
     let folder = dir(config).join(SEGMENTS);
     segments
         .par_iter()
@@ -192,4 +237,54 @@ pub(crate) fn invalidate(config: &Config) -> Result<()> {
 /// Removes the cache (for `build --no-cache`); a missing one is fine.
 pub(crate) fn clear(config: &Config) -> Result<()> {
     crate::fs::remove_dir_all(&dir(config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::load;
+    use crate::fs::Stamp;
+
+    /// The watch fixture's files as loaded, with a config whose root (where the cache goes)
+    /// is a fresh temporary folder.
+    fn loaded_fixture() -> (Config, BTreeMap<PathBuf, Entry>, tempfile::TempDir) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/watch");
+        let mut config = Config::load(&root).unwrap();
+        let paths = load::list_content(&config).unwrap();
+        let files = load::load_files(&config, &paths, &BTreeMap::new(), &HashMap::new());
+        let dir = tempfile::tempdir().unwrap();
+        config.root = dir.path().to_path_buf();
+        (config, files, dir)
+    }
+
+    #[test]
+    fn saved_files_load_back_as_they_were() {
+        let (config, files, _dir) = loaded_fixture();
+        let keys = save(&config, &Signatures::default(), &files, &BTreeMap::new()).unwrap();
+        assert_eq!(keys.len(), 2, "one segment per content folder");
+        let loaded = load(&config).expect("the cache just saved loads");
+        assert_eq!(format!("{:?}", loaded.files), format!("{files:?}"));
+        assert_eq!(loaded.written(), &keys);
+    }
+
+    #[test]
+    fn a_save_rewrites_only_the_segments_whose_files_changed() {
+        let (config, mut files, _dir) = loaded_fixture();
+        let keys = save(&config, &Signatures::default(), &files, &BTreeMap::new()).unwrap();
+        let folder = dir(&config).join(SEGMENTS);
+        for name in keys.keys() {
+            crate::fs::remove_file(&folder.join(name)).unwrap();
+        }
+        let path = PathBuf::from("content/2024-05-24/04-tram.md");
+        let (stamp, item) = files[&path].clone();
+        let moved = Stamp::default();
+        assert_ne!(stamp, moved);
+        files.insert(path.clone(), (moved, item));
+        let again = save(&config, &Signatures::default(), &files, &keys).unwrap();
+        let written = crate::fs::walk_files(&folder).unwrap();
+        let changed: Vec<&String> =
+            keys.keys().filter(|name| again[*name] != keys[*name]).collect();
+        assert_eq!(changed.len(), 1);
+        assert_eq!(written, vec![PathBuf::from(changed[0])]);
+    }
 }
