@@ -3,7 +3,8 @@
 //!
 //! Stored in `<root>/.broadsheet-cache/`: `state.msgpack` (signatures) and one segment per
 //! content folder under `content/`, as MessagePack via rmp-serde (compact, fast, and able to
-//! hold front matter's free-form `extra` values). The cache is only ever an
+//! hold front matter's free-form `extra` values), each file behind a 4-byte magic and a
+//! CRC-32 of its payload. The cache is only ever an
 //! optimisation: a missing, unreadable or foreign cache (other broadsheet version, output
 //! folder or configuration) is ignored, and a stale signature only causes a re-render whose
 //! bytes are compared with the output anyway. It does not decide what a build produces.
@@ -97,16 +98,38 @@ pub(crate) fn load(config: &Config) -> Option<Cache> {
     Some(cache)
 }
 
-/// Reads a cache file: its first 8 bytes are the hash of the rest, so a truncated or
-/// corrupted file is detected and ignored instead of trusted, even when it still decodes.
-pub(super) fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
-    let bytes = crate::fs::read(path).ok()?;
-    let (sum, bytes) = bytes.split_at_checked(8)?;
-    if sum != hash_of(bytes).to_le_bytes() {
+/// Starts every cache file of this layout; the 4 bytes after it are the CRC-32 of the rest.
+const MAGIC: [u8; 4] = *b"bsc1";
+
+/// The checksum of a cache file's payload. CRC-32 (crc32fast, SIMD): it only has to catch a
+/// truncated or damaged file, and at 10,000 articles the 50 MB of segments took 30 ms of
+/// CPU to check with std's SipHash.
+fn checksum(payload: &[u8]) -> [u8; 4] {
+    crc32fast::hash(payload).to_le_bytes()
+}
+
+/// The payload of a cache file if it is of this layout and intact.
+fn verified<'a>(bytes: &'a [u8], path: &Path) -> Option<&'a [u8]> {
+    let (head, payload) = bytes.split_at_checked(8)?;
+    if head[..4] != MAGIC {
+        log::info!("ignoring `{}`: written by another version", path.display());
+        return None;
+    }
+    if head[4..] != checksum(payload) {
         log::warn!("ignoring the corrupted build cache file `{}`", path.display());
         return None;
     }
-    rmp_serde::from_slice(bytes).map_err(|e| log::info!("ignoring `{}`: {e}", path.display())).ok()
+    Some(payload)
+}
+
+/// Reads a cache file: a checksum precedes the payload, so a truncated or corrupted file is
+/// detected and ignored instead of trusted, even when it still decodes.
+pub(super) fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Option<T> {
+    let bytes = crate::fs::read(path).ok()?;
+    let payload = verified(&bytes, path)?;
+    rmp_serde::from_slice(payload)
+        .map_err(|e| log::info!("ignoring `{}`: {e}", path.display()))
+        .ok()
 }
 
 fn segment_names(config: &Config) -> Vec<String> {
@@ -205,7 +228,9 @@ pub(super) fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     // Structs as arrays, not maps: field names are not repeated for every article, which
     // makes a segment smaller and much faster to read (the format version guards the layout).
     let payload = rmp_serde::to_vec(value).context("cannot encode the build cache")?;
-    let mut bytes = hash_of(payload.as_slice()).to_le_bytes().to_vec();
+    let mut bytes = Vec::with_capacity(payload.len() + 8);
+    bytes.extend_from_slice(&MAGIC);
+    bytes.extend_from_slice(&checksum(&payload));
     bytes.extend_from_slice(&payload);
     let temporary = path.with_extension(format!("{}.tmp", std::process::id()));
     crate::fs::write(&temporary, &bytes)?;
@@ -215,10 +240,10 @@ pub(super) fn write<T: Serialize>(path: &Path, value: &T) -> Result<()> {
 /// The checksum of the cache's header as saved, if it is there and intact: ties the no-op
 /// record to the one header it was written with.
 pub(super) fn header_sum(config: &Config) -> Option<u64> {
-    let bytes = crate::fs::read(&dir(config).join(STATE)).ok()?;
-    let (sum, rest) = bytes.split_at_checked(8)?;
-    let sum = u64::from_le_bytes(sum.try_into().ok()?);
-    (sum == hash_of(rest)).then_some(sum)
+    let path = dir(config).join(STATE);
+    let bytes = crate::fs::read(&path).ok()?;
+    let payload = verified(&bytes, &path)?;
+    Some(u64::from(u32::from_le_bytes(checksum(payload))))
 }
 
 /// Makes the cache unusable without deleting its segments: removes the no-op record and the
