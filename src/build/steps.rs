@@ -15,7 +15,7 @@ use super::pages::{self, Known, Page, Sink};
 use super::report::{broken_links, fill_counts};
 use super::{Mode, Report, Scope, Session, images, source_dirs};
 use crate::content::load::{self, Failure, LoadedArticle, SectionIndex};
-use crate::feeds;
+use crate::feeds::{self, FeedCache};
 use crate::fs::Stamp;
 use crate::incremental::kept::{Model, Pages, Signed};
 use crate::model::Site;
@@ -65,14 +65,28 @@ impl Session {
         let versions = crate::images::versions(&self.config, &self.state.files);
         let staging = timed(&mut t.write, "staging folder", || self.open_staging(&mut failures));
         let site = &model.site;
-        let (pages, page_timings) = timed(&mut t.render, "render, post-process, stage", || {
-            let files = Files { statics: &statics, versions: &versions };
-            self.render_step(&planned, &model, files, staging.as_ref(), &mut failures)
-        });
+        // The pages and the feeds are made side by side: after a one-article edit each is a
+        // few milliseconds that would otherwise add up between the edit and its page.
+        let mut feed_cache = std::mem::take(&mut self.state.feeds);
+        let mut feed_failures = Vec::new();
+        let this = &*self;
+        let ((pages, page_timings), generated) = rayon::join(
+            || {
+                timed(&mut t.render, "render, post-process, stage", || {
+                    let files = Files { statics: &statics, versions: &versions };
+                    this.render_step(&planned, &model, files, staging.as_ref(), &mut failures)
+                })
+            },
+            || {
+                timed(&mut t.feeds, "feeds, sitemap, search index", || {
+                    this.feeds_step(&mut feed_cache, &model, &mut feed_failures)
+                })
+            },
+        );
+        self.state.feeds = feed_cache;
+        failures.append(&mut feed_failures);
+        let t = &mut report.timings;
         t.pages = page_timings;
-        let generated = timed(&mut t.feeds, "feeds, sitemap, search index", || {
-            self.feeds_step(&model, &mut failures)
-        });
         if planned.replanned {
             let generated_paths = generated.iter().map(|g| &*g.path);
             failures.extend(render::url_clashes(&planned.plan.jobs, site, generated_paths));
@@ -262,9 +276,14 @@ impl Session {
     }
 
     /// Atom feed (with the bodies it carries), sitemap, robots.txt and search index.
-    fn feeds_step(&mut self, model: &Model, failures: &mut Vec<Failure>) -> Vec<feeds::Generated> {
+    fn feeds_step(
+        &self,
+        cache: &mut FeedCache,
+        model: &Model,
+        failures: &mut Vec<Failure>,
+    ) -> Vec<feeds::Generated> {
         let bodies = self.load_feed_bodies(&model.site, failures);
-        feeds::generate(&model.site, model.id, &bodies, &self.config, &mut self.state.feeds)
+        feeds::generate(&model.site, model.id, &bodies, &self.config, cache)
     }
 
     /// The bodies the feed carries (at most `feed_limit`, read again from their files).
