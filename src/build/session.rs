@@ -13,6 +13,7 @@ use super::{
 use crate::config::Config;
 use crate::content::load;
 use crate::incremental::State;
+use crate::incremental::unchanged::ContentStamps;
 use crate::output::{self, OutputLock, WriteStats};
 use crate::render::Templates;
 
@@ -23,14 +24,16 @@ impl Session {
     pub fn start(root: &Path, options: &BuildOptions) -> Result<Session> {
         let config = load_config(root, options)?;
         let lock = take_lock(&config, options)?;
-        Session::load(config, options, lock)
+        Session::load(config, options, lock, &ContentStamps::new())
     }
 
-    /// Loads templates and content for `config`, holding `lock`.
+    /// Loads templates and content for `config`, holding `lock`; `stamps` are the content
+    /// files' stamps if a scan just took them.
     pub(super) fn load(
         config: Config,
         options: &BuildOptions,
         lock: Option<Arc<OutputLock>>,
+        stamps: &ContentStamps,
     ) -> Result<Session> {
         let started = Instant::now();
         let templates = Templates::load(&config)?;
@@ -39,7 +42,7 @@ impl Session {
         let paths = load::list_content(&config)?;
         timings.walk = started.elapsed();
         let started = Instant::now();
-        let state = State::load(&config, &paths, options.cache);
+        let state = State::load(&config, &paths, options.cache, stamps);
         timings.load = started.elapsed();
         Ok(Session {
             config,
@@ -62,7 +65,8 @@ impl Session {
         // The output folder comes from the command line, not `site.toml`: the lock held still
         // guards it (taking it again would fail, as a second open file of this process).
         let config = load_config(&self.config.root, &self.options)?;
-        let mut fresh = Session::load(config, &self.options, self.lock.clone())?;
+        let mut fresh =
+            Session::load(config, &self.options, self.lock.clone(), &ContentStamps::new())?;
         fresh.defer_saves = self.defer_saves;
         fresh.inputs = self.inputs;
         fresh.state.signatures = std::mem::take(&mut self.state.signatures);

@@ -15,7 +15,7 @@ use super::pages::{self, Known, Page, Sink};
 use super::report::{broken_links, fill_counts};
 use super::{Mode, Report, Scope, Session, images, source_dirs};
 use crate::content::load::{self, Failure, LoadedArticle, SectionIndex};
-use crate::feeds;
+use crate::feeds::{self, FeedCache};
 use crate::fs::Stamp;
 use crate::incremental::kept::{Model, Pages, Signed};
 use crate::model::Site;
@@ -37,6 +37,13 @@ struct Planned {
     out_stamps: Vec<Option<Stamp>>,
 }
 
+/// The files a run produces besides pages and generated files, listed once per run.
+#[derive(Clone, Copy)]
+struct Files<'a> {
+    statics: &'a StaticFiles,
+    versions: &'a [crate::images::Version],
+}
+
 impl Session {
     /// The steps of one build or update, in order.
     pub(super) fn run(&mut self, scope: Scope) -> Report {
@@ -56,15 +63,31 @@ impl Session {
             timed(&mut t.model, "page plan and signatures", || self.plan_step(&mut model, scope));
         let statics =
             timed(&mut t.statics, "static files listed", || self.statics_step(&mut failures));
+        let versions = crate::images::versions(&self.config, &self.state.files);
         let staging = timed(&mut t.write, "staging folder", || self.open_staging(&mut failures));
         let site = &model.site;
-        let (pages, page_timings) = timed(&mut t.render, "render, post-process, stage", || {
-            self.render_step(&planned, &model, &statics, staging.as_ref(), &mut failures)
-        });
+        // The pages and the feeds are made side by side: after a one-article edit each is a
+        // few milliseconds that would otherwise add up between the edit and its page.
+        let mut feed_cache = std::mem::take(&mut self.state.feeds);
+        let mut feed_failures = Vec::new();
+        let this = &*self;
+        let ((pages, page_timings), generated) = rayon::join(
+            || {
+                timed(&mut t.render, "render, post-process, stage", || {
+                    let files = Files { statics: &statics, versions: &versions };
+                    this.render_step(&planned, &model, files, staging.as_ref(), &mut failures)
+                })
+            },
+            || {
+                timed(&mut t.feeds, "feeds, sitemap, search index", || {
+                    this.feeds_step(&mut feed_cache, &model, &mut feed_failures)
+                })
+            },
+        );
+        self.state.feeds = feed_cache;
+        failures.append(&mut feed_failures);
+        let t = &mut report.timings;
         t.pages = page_timings;
-        let generated = timed(&mut t.feeds, "feeds, sitemap, search index", || {
-            self.feeds_step(&model, &mut failures)
-        });
         if planned.replanned {
             let generated_paths = generated.iter().map(|g| &*g.path);
             failures.extend(render::url_clashes(&planned.plan.jobs, site, generated_paths));
@@ -75,8 +98,14 @@ impl Session {
         let Planned { plan, next, out_stamps, .. } = planned;
         if let (true, Some(staging)) = (failures.is_empty(), staging) {
             let generated_paths: Vec<String> = generated.iter().map(|g| g.path.clone()).collect();
-            let outputs =
-                Outputs { jobs: &plan.jobs, pages: &pages, generated, statics: &statics, next };
+            let outputs = Outputs {
+                jobs: &plan.jobs,
+                pages: &pages,
+                generated,
+                statics: &statics,
+                versions: &versions,
+                next,
+            };
             match timed(&mut report.timings.write, "commit and build cache", || {
                 self.commit(staging, scope, outputs)
             }) {
@@ -109,7 +138,7 @@ impl Session {
     fn model_step(&mut self, failures: &mut Vec<Failure>) -> Model {
         let changed = std::mem::take(&mut self.state.changed);
         if let Some(mut model) = self.state.model.take()
-            && model.update_in_place(&changed, &self.state.files)
+            && model.update_in_place(&self.config, &changed, &self.state.files)
         {
             return model;
         }
@@ -144,12 +173,13 @@ impl Session {
     /// (an update), or differs from what was last written (a whole build).
     fn plan_step(&self, model: &mut Model, scope: Scope) -> Planned {
         let (plan, signed) = model.take_signed_pages(&self.config, &self.templates);
-        let replanned = !matches!(signed, Signed::Changed(_));
+        // A fresh plan, or one where a retitle moved URLs, is checked for clashes.
+        let replanned = !matches!(&signed, Signed::Changed { gone, .. } if gone.is_empty());
         let (todo, next, out_stamps) = match signed {
-            Signed::Changed(changed) if scope == Scope::Changes => {
-                let todo: Vec<Job> = changed.iter().map(|&i| plan.jobs[i].clone()).collect();
-                let next = changed.iter().map(|&i| (plan.jobs[i].url.clone(), plan.signatures[i]));
-                (todo, Next::Changed(next.collect()), Vec::new())
+            Signed::Changed { jobs, gone } if scope == Scope::Changes => {
+                let todo: Vec<Job> = jobs.iter().map(|&i| plan.jobs[i].clone()).collect();
+                let next = jobs.iter().map(|&i| (plan.jobs[i].url.clone(), plan.signatures[i]));
+                (todo, Next::Changed { changed: next.collect(), gone }, Vec::new())
             }
             _ => {
                 let urls = plan.jobs.iter().map(|job| job.url.clone());
@@ -220,11 +250,11 @@ impl Session {
         &self,
         planned: &Planned,
         model: &Model,
-        statics: &StaticFiles,
+        files: Files<'_>,
         staging: Option<&Staging>,
         failures: &mut Vec<Failure>,
     ) -> (Vec<Page>, super::RenderTimings) {
-        let known = self.known_paths(&planned.plan.paths, statics);
+        let known = self.known_paths(&planned.plan.paths, files);
         let env = render::Env {
             site: &model.site,
             config: &self.config,
@@ -238,18 +268,23 @@ impl Session {
 
     /// Every output path this run produces: pages, generated files and static files, so each
     /// page's links are checked as it renders.
-    fn known_paths<'a>(&self, pages: &'a HashSet<String>, statics: &StaticFiles) -> Known<'a> {
+    fn known_paths<'a>(&self, pages: &'a HashSet<String>, produced: Files<'_>) -> Known<'a> {
         let mut files: HashSet<String> =
             feeds::paths(&self.config).into_iter().map(str::to_owned).collect();
-        files.extend(statics.output_paths());
-        files.extend(images::paths(&crate::images::versions(&self.config, &self.state.files)));
+        files.extend(produced.statics.output_paths());
+        files.extend(images::paths(produced.versions));
         Known { pages, files }
     }
 
     /// Atom feed (with the bodies it carries), sitemap, robots.txt and search index.
-    fn feeds_step(&mut self, model: &Model, failures: &mut Vec<Failure>) -> Vec<feeds::Generated> {
+    fn feeds_step(
+        &self,
+        cache: &mut FeedCache,
+        model: &Model,
+        failures: &mut Vec<Failure>,
+    ) -> Vec<feeds::Generated> {
         let bodies = self.load_feed_bodies(&model.site, failures);
-        feeds::generate(&model.site, model.id, &bodies, &self.config, &mut self.state.feeds)
+        feeds::generate(&model.site, model.id, &bodies, &self.config, cache)
     }
 
     /// The bodies the feed carries (at most `feed_limit`, read again from their files).

@@ -4,7 +4,7 @@
 //! at a time and independently, so a bad file becomes a [`Failure`] and the others go on.
 //! Assembling issues, sections and authors across files is `model`'s job, not this module's.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -153,15 +153,21 @@ fn is_hidden(path: &Path, base: &Path) -> bool {
 
 /// Reads and parses every file in parallel. Errors are kept as text, per file, so a later
 /// rebuild can report them again without re-reading.
-/// A file whose stamp matches its entry in `previous` (the build cache) is not read again.
+/// A file whose stamp matches its entry in `previous` (the build cache) is not read again;
+/// `stamps` are those a scan just took (by path relative to the root; a file found there is
+/// not stamped again).
 pub(crate) fn load_files(
     config: &Config,
     files: &[PathBuf],
     previous: &BTreeMap<PathBuf, Entry>,
+    stamps: &HashMap<PathBuf, Stamp>,
 ) -> BTreeMap<PathBuf, Entry> {
     files
         .par_iter()
-        .map(|path| (path.clone(), load_entry(config, path, previous.get(path))))
+        .map(|path| {
+            let stamp = stamps.get(path).copied();
+            (path.clone(), load_stamped(config, path, previous.get(path), stamp))
+        })
         .collect::<Vec<_>>()
         .into_iter()
         .collect()
@@ -169,7 +175,17 @@ pub(crate) fn load_files(
 
 /// Loads one file with its stamp, reusing `previous` when the file has not changed.
 pub(crate) fn load_entry(config: &Config, path: &Path, previous: Option<&Entry>) -> Entry {
-    let stamp = crate::fs::stamp(&config.root.join(path));
+    load_stamped(config, path, previous, None)
+}
+
+/// [`load_entry`] with the file's stamp if already known.
+fn load_stamped(
+    config: &Config,
+    path: &Path,
+    previous: Option<&Entry>,
+    known: Option<Stamp>,
+) -> Entry {
+    let stamp = known.or_else(|| crate::fs::stamp(&config.root.join(path)));
     match (stamp, previous) {
         (Some(stamp), Some((known, item))) if stamp == *known => (stamp, item.clone()),
         _ => {

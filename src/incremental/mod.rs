@@ -5,12 +5,13 @@
 //! This module decides nothing about what a build produces; it only lets a build skip work
 //! whose result it already knows. It does not render or write the output folder.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::content::load::{self, Entry};
 use crate::feeds::FeedCache;
+use crate::fs::Stamp;
 
 pub(crate) mod cache;
 pub(crate) mod kept;
@@ -40,10 +41,20 @@ pub(crate) struct State {
 impl State {
     /// The state the last build left (when `use_cache` and the cache is this build's), with
     /// every file of `paths` loaded: files whose stamp is unchanged come from the cache.
-    pub(crate) fn load(config: &Config, paths: &[PathBuf], use_cache: bool) -> State {
+    /// `stamps` are those a scan just took (by path relative to the root; may be empty).
+    pub(crate) fn load(
+        config: &Config,
+        paths: &[PathBuf],
+        use_cache: bool,
+        stamps: &HashMap<PathBuf, Stamp>,
+    ) -> State {
+        let started = std::time::Instant::now();
         let cache = if use_cache { cache::load(config) } else { None };
         let cache = cache.unwrap_or_default();
-        let files = load::load_files(config, paths, &cache.files);
+        let decoded = started.elapsed().as_secs_f64() * 1000.0;
+        let files = load::load_files(config, paths, &cache.files, stamps);
+        let loaded = started.elapsed().as_secs_f64() * 1000.0;
+        log::debug!("build cache decoded in {decoded:.1} ms, content loaded after {loaded:.1} ms");
         let segments = cache.written().clone();
         State { files, signatures: cache.signatures, segments, ..State::default() }
     }

@@ -9,6 +9,7 @@
 //! build that writes removes it first (`cache::invalidate`), so it never outlives the output it
 //! describes. Watch sessions write none: their first write removes it.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -67,8 +68,9 @@ struct Record {
 
 impl Inputs {
     /// Stamps every input file of the site; `None` if a folder cannot be walked (the build
-    /// then runs in full and reports the problem itself).
-    pub(crate) fn scan(config: &Config, drafts: bool) -> Option<Inputs> {
+    /// then runs in full and reports the problem itself). Also gives the content files'
+    /// stamps, by path relative to the root, so that loading them does not stamp them again.
+    pub(crate) fn scan(config: &Config, drafts: bool) -> Option<(Inputs, ContentStamps)> {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         let folders = input_folders(config);
         let trees: Vec<Vec<(PathBuf, Stamp)>> = folders
@@ -79,8 +81,20 @@ impl Inputs {
         let key = (FORMAT, env!("CARGO_PKG_VERSION"), cache::config_key(config), drafts);
         let newest = trees.iter().flatten().map(|(_, stamp)| stamp.modified()).max();
         let racy = newest.is_some_and(|newest| newest + CLOCK_TICK > now);
-        Some(Inputs { hash: hash_of(&(key, folders, trees)), racy })
+        let hash = hash_of(&(key, &folders, &trees));
+        let content = content_stamps(config, trees.into_iter().next().unwrap_or_default());
+        Some((Inputs { hash, racy }, content))
     }
+}
+
+/// Content file stamps by path relative to the site root (as `content::load` names files).
+pub(crate) type ContentStamps = HashMap<PathBuf, Stamp>;
+
+/// The content folder's stamps (relative to it) keyed by path relative to the root.
+fn content_stamps(config: &Config, tree: Vec<(PathBuf, Stamp)>) -> ContentStamps {
+    let dir = &config.content_dir;
+    let prefix = dir.strip_prefix(&config.root).unwrap_or(dir);
+    tree.into_iter().map(|(path, stamp)| (prefix.join(path), stamp)).collect()
 }
 
 /// Every folder a build reads files from. The content folder is walked whole, not only its

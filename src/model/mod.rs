@@ -155,6 +155,34 @@ pub(crate) fn same_structure(a: &LoadedArticle, b: &LoadedArticle) -> bool {
         == (&b.path, &b.title, b.issue, b.order, &b.page, &b.section, &b.authors, &b.slug, b.draft)
 }
 
+/// Whether two versions of an article file keep their place in the model: everything
+/// [`same_structure`] compares but the title, which only gives the derived slug (so a
+/// retitle keeps every index and moves at most some URLs, see [`reslug`]).
+pub(crate) fn same_place(a: &LoadedArticle, b: &LoadedArticle) -> bool {
+    (&a.path, a.issue, a.order, &a.page, &a.section, &a.authors, &a.slug, a.draft)
+        == (&b.path, b.issue, b.order, &b.page, &b.section, &b.authors, &b.slug, b.draft)
+}
+
+/// Gives every article the slug and URL [`build_site`] would give it now (after a retitle
+/// applied in place); returns the articles whose URL moved, with their old URL. `None` if
+/// the slugs clash, which only a fresh model reports.
+pub(crate) fn reslug(config: &Config, site: &mut Site) -> Option<Vec<(usize, String)>> {
+    let data: Vec<Arc<LoadedArticle>> = site.articles.iter().map(|a| Arc::clone(&a.data)).collect();
+    let (slugs, failures) = assign_slugs(config, &data);
+    if !failures.is_empty() {
+        return None;
+    }
+    let mut moved = Vec::new();
+    for (index, (article, slug)) in site.articles.iter_mut().zip(slugs).enumerate() {
+        if article.slug != slug {
+            let url = permalink(&config.permalinks.article, Some(article.data.issue), &slug);
+            article.slug = slug;
+            moved.push((index, std::mem::replace(&mut article.url, url)));
+        }
+    }
+    Some(moved)
+}
+
 /// Print order within an issue: `order`, then page, then section name, then file path.
 fn compare_print_order(a: &LoadedArticle, b: &LoadedArticle) -> std::cmp::Ordering {
     print_order_key(a).cmp(&print_order_key(b))

@@ -316,7 +316,12 @@ mod tests {
         let config = Config::load(&root).unwrap();
         let templates = Templates::load(&config).unwrap();
         let paths = crate::content::load::list_content(&config).unwrap();
-        let files = crate::content::load::load_files(&config, &paths, &Default::default());
+        let files = crate::content::load::load_files(
+            &config,
+            &paths,
+            &Default::default(),
+            &Default::default(),
+        );
         let articles = files
             .into_values()
             .filter_map(|(_, item)| match item {

@@ -1,6 +1,7 @@
 //! One-shot builds with the build cache: a build where nothing changed writes nothing and
 //! still reports the site, and a build after any kind of change (text, title, new or deleted
-//! article, template, static file, `site.toml`, a deleted output file) equals a clean build.
+//! article, template, static file, `site.toml`, an image, a deleted output file) equals a clean
+//! build; retitles applied to a kept model in place move pages as a clean build does.
 
 use std::time::Duration;
 
@@ -176,4 +177,59 @@ fn a_watch_update_leaves_no_record_that_vouches_for_the_old_output() {
     let run = site.run(&["build"]);
     assert!(run.success, "{}", run.stderr);
     assert_equals_clean_build(&site, "a watch update, then the file put back");
+}
+
+#[test]
+fn retitles_applied_in_place_move_pages_as_a_clean_build_does() {
+    use broadsheet::build::{BuildOptions, Session};
+    let site = built_site();
+    let options = BuildOptions { cache: true, ..BuildOptions::default() };
+    let mut session = Session::start(site.root(), &options).unwrap();
+    assert!(session.rebuild().failures.is_empty());
+    let economy = "content/2024-05-24/02-economy.md";
+    let original = std::fs::read_to_string(site.path(economy)).unwrap();
+    // The economy article (printed before the culture one) takes the culture article's
+    // title: its slug, and the culture article's (now `-2`), both move.
+    let steps: [(&str, &str, &str); 3] = [
+        (economy, "title: \"算力调度服务平台正式上线 <beta> & more\"", "title: 版权展区亮相文博会"),
+        (economy, "title: 版权展区亮相文博会", "title: 另一个标题"),
+        ("content/2024-05-24/01-lead.md", "title: ", "title: 新的 "),
+    ];
+    for (file, from, to) in steps {
+        edit(&site, file, from, to);
+        session.reload_files(&[site.path(file)]);
+        let report = session.update();
+        assert!(report.failures.is_empty(), "{:?}", report.failures);
+        assert_equals_clean_build(&site, &format!("retitling {file} to `{to}`"));
+    }
+    site.write(economy, original);
+    session.reload_files(&[site.path(economy)]);
+    assert!(session.update().failures.is_empty());
+    assert_equals_clean_build(&site, "the economy article's title put back");
+}
+
+#[test]
+fn a_cached_build_after_an_image_change_equals_a_clean_build() {
+    let sample = |name: &str| {
+        let path = crate::support::repo_root().join("content/2024-05-24/images").join(name);
+        std::fs::read(path).unwrap()
+    };
+    let site = TempSite::new("basic");
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write("site.toml", format!("{toml}\n[images]\nwidths = [320]\nquality = 60\n"));
+    site.write("content/2024-06-01/images/photo.jpg", sample("p1_1.jpg"));
+    site.write(
+        "content/2024-06-01/01-photo.md",
+        "---\ntitle: 港口新貌\nsection: 要闻\n---\n\n第一段。\n\n![港口](images/photo.jpg)\n",
+    );
+    std::thread::sleep(SETTLE);
+    assert!(site.run(&["build"]).success);
+    site.write("content/2024-06-01/images/photo.jpg", sample("p1_3.jpg"));
+    let run = site.run(&["build"]);
+    assert!(run.success, "{}", run.stderr);
+    assert_equals_clean_build(&site, "replacing an image");
+    std::thread::sleep(SETTLE);
+    assert!(site.run(&["build"]).success);
+    let again = site.run(&["build"]);
+    assert_eq!(written_and_unchanged(&again.stdout).0, 0, "{}", again.stdout);
 }
