@@ -14,7 +14,7 @@ use anyhow::{Context as _, Result};
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 use url::Url;
 
-use super::urls::srcset_urls;
+use super::urls::map_srcset;
 
 /// The attributes that hold one URL each.
 const URL_ATTRIBUTES: [&str; 4] = ["href", "src", "poster", "data"];
@@ -95,19 +95,7 @@ impl<'a> Resolver<'a> {
 
     /// `srcset` with each candidate's URL resolved, or `None` when none changed.
     fn resolve_srcset(&self, srcset: &str) -> Option<String> {
-        let mut out = String::with_capacity(srcset.len() + 64);
-        let mut copied = 0;
-        let mut changed = false;
-        for range in srcset_urls(srcset) {
-            if let Some(absolute) = self.resolve(&srcset[range.clone()]) {
-                out.push_str(&srcset[copied..range.start]);
-                out.push_str(&absolute);
-                copied = range.end;
-                changed = true;
-            }
-        }
-        out.push_str(&srcset[copied..]);
-        changed.then_some(out)
+        map_srcset(srcset, |url| self.resolve(url))
     }
 }
 

@@ -125,15 +125,20 @@ fn prefix_url(url: &str, base_path: &str) -> Option<String> {
 }
 
 /// `srcset` with each root-relative candidate URL prefixed; `None` when nothing changes.
-/// Descriptors, commas and spacing are kept exactly as written.
 fn prefix_srcset(srcset: &str, base_path: &str) -> Option<String> {
+    map_srcset(srcset, |url| prefix_url(url, base_path))
+}
+
+/// `srcset` with each candidate URL replaced by what `map` gives for it (`None` keeps it);
+/// `None` when nothing changes. Descriptors, commas and spacing are kept exactly as written.
+pub(super) fn map_srcset(srcset: &str, map: impl Fn(&str) -> Option<String>) -> Option<String> {
     let mut out = String::with_capacity(srcset.len() + 32);
     let mut copied = 0;
     let mut changed = false;
     for range in srcset_urls(srcset) {
-        if let Some(prefixed) = prefix_url(&srcset[range.clone()], base_path) {
+        if let Some(mapped) = map(&srcset[range.clone()]) {
             out.push_str(&srcset[copied..range.start]);
-            out.push_str(&prefixed);
+            out.push_str(&mapped);
             copied = range.end;
             changed = true;
         }
@@ -145,7 +150,7 @@ fn prefix_srcset(srcset: &str, base_path: &str) -> Option<String> {
 /// The byte ranges of the candidate URLs in a `srcset` value, following the HTML spec's
 /// parsing: a URL runs to whitespace (trailing commas end the candidate); descriptors run to
 /// the next comma outside parentheses.
-pub(super) fn srcset_urls(srcset: &str) -> Vec<Range<usize>> {
+fn srcset_urls(srcset: &str) -> Vec<Range<usize>> {
     let bytes = srcset.as_bytes();
     let mut urls = Vec::new();
     let mut i = 0;
