@@ -32,6 +32,7 @@ pub mod model;
 pub(crate) mod output;
 pub(crate) mod postprocess;
 pub mod render;
+pub(crate) mod search;
 pub mod serve;
 pub mod split;
 pub(crate) mod text;

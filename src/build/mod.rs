@@ -267,8 +267,14 @@ impl Session {
         report.pages = pages.len();
         log_time(stage, "rendered the pages");
         let stage = Instant::now();
-        let generated =
+        let mut generated =
             feeds::generate(site, model.id, &bodies, &self.config, &mut self.state.feeds);
+        if self.config.search {
+            let index = crate::search::generate(site, &mut self.state.search);
+            generated.extend(
+                index.into_iter().map(|f| feeds::Generated::from_parts(f.path, f.text, f.hash)),
+            );
+        }
         report.timings.feeds = stage.elapsed();
         log_time(stage, "generated feeds, sitemap and search index");
         report.broken_links = broken_links(&pages);

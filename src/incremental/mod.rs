@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use crate::config::Config;
 use crate::content::load::{self, Entry};
 use crate::feeds::FeedCache;
+use crate::search::SearchCache;
 
 pub(crate) mod cache;
 pub(crate) mod kept;
@@ -28,8 +29,10 @@ pub(crate) struct State {
     pub(crate) signatures: Signatures,
     /// The build cache's segments as last saved (see `cache::save`).
     pub(crate) segments: BTreeMap<String, u64>,
-    /// Search entries, shards and sitemap made by earlier runs of this process.
+    /// The sitemap made by earlier runs of this process.
     pub(crate) feeds: FeedCache,
+    /// The search index's term lists and shards made by earlier runs of this process.
+    pub(crate) search: SearchCache,
     /// The model of the files as last loaded, when they loaded without a problem.
     pub(crate) model: Option<Model>,
     /// Content paths re-read since the model was made.

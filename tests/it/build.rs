@@ -159,7 +159,7 @@ fn json(site: &TempSite, path: &str) -> serde_json::Value {
 }
 
 #[test]
-fn search_index_is_sharded_by_month_and_an_edit_rewrites_one_shard() {
+fn search_index_is_sharded_by_term_and_an_edit_rewrites_only_the_shards_it_touches() {
     let site = TempSite::new("basic");
     site.write(
         "content/2024-04-30/01-april.md",
@@ -167,31 +167,53 @@ fn search_index_is_sharded_by_month_and_an_edit_rewrites_one_shard() {
     );
     assert!(site.run(&["build"]).success);
     let manifest = json(&site, "public/search.json");
-    let shards: Vec<(&str, u64)> = manifest["shards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["url"].as_str().unwrap(), s["articles"].as_u64().unwrap()))
-        .collect();
-    assert_eq!(shards, [("/search/2024-05.json", 6), ("/search/2024-04.json", 1)]);
-    assert_eq!(manifest["articles"], 7);
-    let april = json(&site, "public/search/2024-04.json");
-    assert_eq!(april[0]["title"], "四月的稿件");
-    assert_eq!(april[0]["text"], "四月正文。");
+    assert_eq!(manifest["version"], 3);
+    assert_eq!(manifest["docs"], 7);
+    // The oldest article is document 0: its metadata, text and issue date.
+    assert_eq!(manifest["dates"][0], serde_json::json!([0, "2024-04-30"]));
+    assert_eq!(json(&site, "public/search/d/0.json")[0][0], "四月的稿件");
+    assert_eq!(std::fs::read_to_string(site.path("public/search/x/0.txt")).unwrap(), "四月正文。");
+    let shards = 1_u64 << manifest["shardBits"].as_u64().unwrap();
+    let shard_files: Vec<std::path::PathBuf> =
+        (0..shards).map(|s| site.path(&format!("public/search/t/{s}.json"))).collect();
+    let holding = |term: &str| -> Vec<usize> {
+        let found = shard_files.iter().enumerate().filter(|(_, path)| {
+            let shard: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            shard.get(term).is_some()
+        });
+        found.map(|(i, _)| i).collect()
+    };
+    assert_eq!(holding("四月").len(), 1, "each term is in exactly one shard");
+    assert!(holding("改过").is_empty());
 
-    let may = std::fs::metadata(site.path("public/search/2024-05.json")).unwrap().modified();
+    let old_terms = ["四", "月", "正", "文", "四月", "月正", "正文"];
+    let mut touched: Vec<usize> = old_terms.iter().flat_map(|t| holding(t)).collect();
+    let before: Vec<_> =
+        shard_files.iter().map(|p| std::fs::metadata(p).unwrap().modified().unwrap()).collect();
     site.write(
         "content/2024-04-30/01-april.md",
         "---\ntitle: 四月的稿件\nsection: 经济\n---\n\n改过的正文。\n",
     );
     let edited = site.run(&["build"]);
     assert!(edited.success, "{}", edited.stderr);
-    assert_eq!(json(&site, "public/search/2024-04.json")[0]["text"], "改过的正文。");
-    let may_after = std::fs::metadata(site.path("public/search/2024-05.json")).unwrap().modified();
-    assert_eq!(may.unwrap(), may_after.unwrap(), "the May shard was rewritten");
+    assert_eq!(
+        std::fs::read_to_string(site.path("public/search/x/0.txt")).unwrap(),
+        "改过的正文。"
+    );
+    assert_eq!(holding("改过").len(), 1);
+    assert!(holding("正文").len() == 1 && holding("四月").len() == 1);
+    let after: Vec<_> =
+        shard_files.iter().map(|p| std::fs::metadata(p).unwrap().modified().unwrap()).collect();
+    let new_terms = ["改", "过", "的", "正", "文", "改过", "过的", "的正", "正文"];
+    touched.extend(new_terms.iter().flat_map(|t| holding(t)));
+    let rewritten: Vec<usize> = (0..shard_files.len()).filter(|&i| before[i] != after[i]).collect();
+    assert!(!rewritten.is_empty());
+    assert!(rewritten.iter().all(|s| touched.contains(s)), "{rewritten:?} ⊄ {touched:?}");
 
     std::fs::remove_file(site.path("content/2024-04-30/01-april.md")).unwrap();
     assert!(site.run(&["build"]).success);
-    assert!(!site.path("public/search/2024-04.json").exists(), "an empty month's shard stays");
-    assert_eq!(json(&site, "public/search.json")["shards"].as_array().unwrap().len(), 1);
+    assert_eq!(json(&site, "public/search.json")["docs"], 6);
+    assert!(!site.path("public/search/x/6.txt").exists(), "a gone document's text stays");
+    assert!(holding("改过").is_empty(), "a gone document's terms stay");
 }

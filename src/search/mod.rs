@@ -1,0 +1,427 @@
+//! The client-side search index (see docs/search.md for the format and how a query runs).
+//!
+//! Every article is tokenised once (see [`tokens`]) and its term list kept in [`SearchCache`]
+//! by file, so a rebuild re-tokenises only the files that changed. The postings are sharded by
+//! term hash: `search/t/N.json` (which documents hold each term, in which fields) and
+//! `search/p/N.json` (where, for phrases); an edit re-assembles only the shards holding a
+//! term of the edited article. Small files describe the documents: `search/d/N.json` (title,
+//! URL, section, date, page for a block of documents) and `search/x/ID.txt` (the text an
+//! excerpt is cut from, fetched only for a result shown). `search.json` says how many shards
+//! there are and gives every document's section and date, for filtering before any fetch.
+//!
+//! It writes nothing itself: it hands the files to the build, which writes those that changed.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
+
+use rayon::prelude::*;
+
+use crate::hash::hash_of;
+use crate::model::{Article, Site};
+
+pub(crate) mod tokens;
+
+use tokens::{BODY, DECK, TITLE, Term};
+
+/// Documents per metadata file `search/d/N.json`.
+const BLOCK: usize = 64;
+/// About how many postings one term shard holds: the shard count is the power of two that
+/// keeps the average near this (a power of two changes only when the index doubles or halves,
+/// so edits seldom re-shard).
+const POSTINGS_PER_SHARD: usize = 12_000;
+/// At least this many shards (log2), so that even a small site's edit rewrites few of them.
+const MIN_SHARD_BITS: u32 = 5;
+/// Shards are assembled in this many parallel groups (each a contiguous range of term keys).
+const GROUPS: usize = 64;
+
+/// One file of the index: path under the output folder, bytes, and a hash of them.
+pub(crate) struct SearchFile {
+    pub(crate) path: String,
+    pub(crate) text: Arc<str>,
+    pub(crate) hash: u64,
+}
+
+impl SearchFile {
+    fn new(path: String, text: String) -> SearchFile {
+        let hash = hash_of(&text);
+        SearchFile { path, text: text.into(), hash }
+    }
+}
+
+impl Clone for SearchFile {
+    fn clone(&self) -> SearchFile {
+        SearchFile { path: self.path.clone(), text: Arc::clone(&self.text), hash: self.hash }
+    }
+}
+
+/// One article as the index sees it: its terms and the text excerpts are cut from.
+#[derive(Debug)]
+pub(crate) struct Doc {
+    file_hash: u64,
+    terms: Vec<Term>,
+    text: Arc<str>,
+    text_hash: u64,
+}
+
+/// What earlier builds of this process indexed: each file's terms, and the shards assembled
+/// last time with the documents they were made from.
+#[derive(Default)]
+pub(crate) struct SearchCache {
+    docs: HashMap<PathBuf, Arc<Doc>>,
+    last: Option<Assembled>,
+}
+
+impl std::fmt::Debug for SearchCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SearchCache({} documents)", self.docs.len())
+    }
+}
+
+/// The postings shards of the last build, and the documents (by id) they hold.
+struct Assembled {
+    docs: Vec<Arc<Doc>>,
+    bits: u32,
+    terms: Vec<SearchFile>,
+    positions: Vec<SearchFile>,
+}
+
+/// Every file of the search index for `site`, reusing what `cache` holds.
+pub(crate) fn generate(site: &Site, cache: &mut SearchCache) -> Vec<SearchFile> {
+    let docs = documents(site, &cache.docs);
+    cache.docs = site
+        .articles
+        .iter()
+        .zip(docs.iter().rev())
+        .map(|(a, d)| (a.data.path.clone(), Arc::clone(d)))
+        .collect();
+    let bits = shard_bits(&docs);
+    let dirty = dirty_shards(&docs, bits, cache.last.as_ref());
+    let (terms, positions) = postings(&docs, bits, &dirty, cache.last.take());
+    let mut files = vec![manifest(site, bits)];
+    files.push(SearchFile::new("search/fold.json".to_owned(), FOLD_JSON.clone()));
+    files.extend(terms.iter().cloned());
+    files.extend(positions.iter().cloned());
+    files.extend(metadata_blocks(site));
+    files.extend(docs.iter().enumerate().map(|(id, doc)| SearchFile {
+        path: format!("search/x/{id}.txt"),
+        text: Arc::clone(&doc.text),
+        hash: doc.text_hash,
+    }));
+    cache.last = Some(Assembled { docs, bits, terms, positions });
+    files
+}
+
+/// Each article's document, by id: ids run from the oldest article (0) to the newest, so a new
+/// issue adds ids without moving the others. Unchanged files keep their cached terms.
+fn documents(site: &Site, known: &HashMap<PathBuf, Arc<Doc>>) -> Vec<Arc<Doc>> {
+    let articles: Vec<&Article> = site.articles.iter().rev().collect();
+    articles
+        .par_iter()
+        .map(|article| match known.get(&article.data.path) {
+            Some(doc) if doc.file_hash == article.data.file_hash => Arc::clone(doc),
+            _ => Arc::new(tokenise(article)),
+        })
+        .collect()
+}
+
+fn tokenise(article: &Article) -> Doc {
+    let data = &article.data;
+    let deck = [data.kicker.as_deref(), data.subtitle.as_deref()];
+    let deck: Vec<&str> = deck.into_iter().flatten().collect();
+    let deck = deck.join("\n");
+    let terms = tokens::article_terms(&[
+        (TITLE, data.title.as_str()),
+        (DECK, deck.as_str()),
+        (BODY, data.search_text.as_str()),
+    ]);
+    let text: Arc<str> = data.search_text.as_str().into();
+    Doc { file_hash: data.file_hash, terms, text_hash: hash_of(&*text), text }
+}
+
+/// log2 of the number of term shards.
+fn shard_bits(docs: &[Arc<Doc>]) -> u32 {
+    let postings: usize = docs.iter().map(|d| d.terms.len()).sum();
+    let bits = (postings / POSTINGS_PER_SHARD).max(1).next_power_of_two().trailing_zeros();
+    bits.max(MIN_SHARD_BITS)
+}
+
+/// The shard a term key falls in.
+fn shard_of(key: u32, bits: u32) -> usize {
+    if bits == 0 { 0 } else { (key >> (32 - bits)) as usize }
+}
+
+/// Which shards must be assembled again: all of them unless the last assembly had the same
+/// shards and documents, else those holding a term of a document that changed.
+fn dirty_shards(docs: &[Arc<Doc>], bits: u32, last: Option<&Assembled>) -> Vec<bool> {
+    let count = 1_usize << bits;
+    let Some(last) = last.filter(|l| l.bits == bits && l.docs.len() == docs.len()) else {
+        return vec![true; count];
+    };
+    let mut dirty = vec![false; count];
+    for (old, new) in last.docs.iter().zip(docs) {
+        if !Arc::ptr_eq(old, new) {
+            for term in old.terms.iter().chain(&new.terms) {
+                dirty[shard_of(term.key, bits)] = true;
+            }
+        }
+    }
+    dirty
+}
+
+/// One posting: document id, fields, positions.
+type Posting<'a> = (u32, u8, &'a [u32]);
+
+/// The term and position shards, assembled again where `dirty`, else taken from `last`.
+fn postings(
+    docs: &[Arc<Doc>],
+    bits: u32,
+    dirty: &[bool],
+    last: Option<Assembled>,
+) -> (Vec<SearchFile>, Vec<SearchFile>) {
+    let count = 1_usize << bits;
+    let groups = GROUPS.min(count);
+    let per_group = count / groups;
+    let assembled: Vec<Vec<(usize, SearchFile, SearchFile)>> = (0..groups)
+        .into_par_iter()
+        .map(|group| {
+            let first = group * per_group;
+            let wanted: Vec<usize> = (first..first + per_group).filter(|&s| dirty[s]).collect();
+            assemble_group(docs, bits, first, per_group, &wanted)
+        })
+        .collect();
+    let (mut terms, mut positions) = match last {
+        Some(last) if last.terms.len() == count => (last.terms, last.positions),
+        _ => (Vec::new(), Vec::new()),
+    };
+    if terms.len() != count {
+        terms = (0..count)
+            .map(|s| SearchFile::new(format!("search/t/{s}.json"), String::new()))
+            .collect();
+        positions = terms.clone();
+    }
+    for (shard, term_file, position_file) in assembled.into_iter().flatten() {
+        terms[shard] = term_file;
+        positions[shard] = position_file;
+    }
+    (terms, positions)
+}
+
+/// Assembles the `wanted` shards of the group starting at shard `first`.
+fn assemble_group(
+    docs: &[Arc<Doc>],
+    bits: u32,
+    first: usize,
+    len: usize,
+    wanted: &[usize],
+) -> Vec<(usize, SearchFile, SearchFile)> {
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut buckets: Vec<HashMap<&str, Vec<Posting<'_>>>> = vec![HashMap::new(); len];
+    let is_wanted: HashSet<usize> = wanted.iter().copied().collect();
+    for (id, doc) in docs.iter().enumerate() {
+        let from = doc.terms.partition_point(|t| shard_of(t.key, bits) < first);
+        let to = doc.terms.partition_point(|t| shard_of(t.key, bits) < first + len);
+        for term in &doc.terms[from..to] {
+            let shard = shard_of(term.key, bits);
+            if is_wanted.contains(&shard) {
+                let postings = buckets[shard - first].entry(&term.text).or_default();
+                postings.push((id as u32, term.fields, &term.positions));
+            }
+        }
+    }
+    let total = docs.len();
+    wanted
+        .iter()
+        .map(|&shard| {
+            let (terms, positions) = encode_shard(&buckets[shard - first], total);
+            (
+                shard,
+                SearchFile::new(format!("search/t/{shard}.json"), terms),
+                SearchFile::new(format!("search/p/{shard}.json"), positions),
+            )
+        })
+        .collect()
+}
+
+/// A shard's two files: `{"term": [docs, title docs, deck docs]}` (trailing empty lists left
+/// out) and `{"term": "positions"}` for the terms that have positions.
+fn encode_shard(bucket: &HashMap<&str, Vec<Posting<'_>>>, total: usize) -> (String, String) {
+    let mut sorted: Vec<(&&str, &Vec<Posting<'_>>)> = bucket.iter().collect();
+    sorted.sort_unstable_by_key(|(term, _)| **term);
+    let mut terms = String::from("{");
+    let mut positions = String::from("{");
+    for (term, postings) in sorted {
+        let name = serde_json::to_string(term).unwrap_or_default();
+        if terms.len() > 1 {
+            terms.push(',');
+        }
+        let ids: Vec<u32> = postings.iter().map(|p| p.0).collect();
+        let _ = write!(terms, "{name}:[\"{}\"", doc_list(&ids, total));
+        let in_field = |field: u8| -> Vec<u32> {
+            postings.iter().filter(|p| p.1 & field != 0).map(|p| p.0).collect()
+        };
+        let (title, deck) = (in_field(TITLE), in_field(DECK));
+        if !title.is_empty() || !deck.is_empty() {
+            let _ = write!(terms, ",\"{}\"", deltas(&title));
+        }
+        if !deck.is_empty() {
+            let _ = write!(terms, ",\"{}\"", deltas(&deck));
+        }
+        terms.push(']');
+        if postings.iter().any(|p| !p.2.is_empty()) {
+            if positions.len() > 1 {
+                positions.push(',');
+            }
+            let _ = write!(positions, "{name}:\"{}\"", position_lists(postings));
+        }
+    }
+    terms.push('}');
+    positions.push('}');
+    (terms, positions)
+}
+
+/// A sorted list of document ids: base-36 gaps joined by `,`, or, when that would be longer,
+/// `~` and a bitmap of all documents in base64 (bit `i % 8` of byte `i / 8` is document `i`).
+fn doc_list(ids: &[u32], total: usize) -> String {
+    let bitmap_len = total.div_ceil(8).div_ceil(3) * 4 + 1;
+    if ids.len() * 2 > bitmap_len {
+        let mut bytes = vec![0_u8; total.div_ceil(8)];
+        for &id in ids {
+            bytes[id as usize / 8] |= 1 << (id % 8);
+        }
+        return format!("~{}", base64(&bytes));
+    }
+    deltas(ids)
+}
+
+/// Base-36 gaps between sorted numbers (the first from 0), joined by `,`.
+fn deltas(numbers: &[u32]) -> String {
+    let mut out = String::with_capacity(numbers.len() * 3);
+    let mut previous = 0;
+    for (i, &n) in numbers.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_base36(&mut out, n - previous);
+        previous = n;
+    }
+    out
+}
+
+/// Positions per document, in the order of the document list: `;` between documents (empty for
+/// a document where the term has none), each document's as [`deltas`].
+fn position_lists(postings: &[Posting<'_>]) -> String {
+    let mut out = String::new();
+    for (i, posting) in postings.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(&deltas(posting.2));
+    }
+    out
+}
+
+fn push_base36(out: &mut String, mut n: u32) {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut buf = [0_u8; 8];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = DIGITS[(n % 36) as usize];
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(buf[at..].iter().map(|&b| b as char));
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0_u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `search.json`: the shard count, the sections and each document's section (one character,
+/// `0` + the section's number, `-` for none) and the first id of each issue date.
+fn manifest(site: &Site, bits: u32) -> SearchFile {
+    let docs: Vec<&Article> = site.articles.iter().rev().collect();
+    let sections: Vec<&str> = site.sections.iter().map(|s| s.name.as_str()).collect();
+    let doc_sections: String = docs
+        .iter()
+        .map(|a| a.section.and_then(|s| char::from_u32(48 + s as u32)).unwrap_or('-'))
+        .collect();
+    let mut dates: Vec<(usize, String)> = Vec::new();
+    for (id, article) in docs.iter().enumerate() {
+        let date = site.issues[article.issue].date.to_string();
+        if dates.last().is_none_or(|(_, last)| *last != date) {
+            dates.push((id, date));
+        }
+    }
+    let manifest = serde_json::json!({
+        "version": 3,
+        "docs": docs.len(),
+        "shardBits": bits,
+        "block": BLOCK,
+        "sections": sections,
+        "docSections": doc_sections,
+        "dates": dates,
+    });
+    SearchFile::new("search.json".to_owned(), manifest.to_string())
+}
+
+/// `search/d/N.json`: for documents `N * BLOCK` on, `[title, url, section, date, page]` each.
+fn metadata_blocks(site: &Site) -> Vec<SearchFile> {
+    let docs: Vec<&Article> = site.articles.iter().rev().collect();
+    docs.par_chunks(BLOCK)
+        .enumerate()
+        .map(|(block, chunk)| {
+            let rows: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|a| {
+                    let section = a.section.map(|s| site.sections[s].name.as_str());
+                    let date = site.issues[a.issue].date.to_string();
+                    serde_json::json!([a.data.title, a.url, section, date, a.data.page])
+                })
+                .collect();
+            let text = serde_json::Value::Array(rows).to_string();
+            SearchFile::new(format!("search/d/{block}.json"), text)
+        })
+        .collect()
+}
+
+/// `search/fold.json`: the traditional → simplified table, as one string of pairs.
+static FOLD_JSON: LazyLock<String> = LazyLock::new(|| {
+    let pairs: String = tokens::fold_table().into_iter().flat_map(|(a, b)| [a, b]).collect();
+    serde_json::Value::String(pairs).to_string()
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_lists_become_bitmaps_and_sparse_ones_gaps() {
+        assert_eq!(doc_list(&[3, 40, 41], 1000), "3,11,1");
+        assert_eq!(doc_list(&[0, 1, 2, 9], 10), "~BwI=");
+    }
+
+    #[test]
+    fn base64_matches_the_standard_alphabet() {
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE=");
+    }
+}
