@@ -270,7 +270,13 @@ impl Session {
         let mut generated =
             feeds::generate(site, model.id, &bodies, &self.config, &mut self.state.feeds);
         if self.config.search {
-            let index = crate::search::generate(site, &mut self.state.search);
+            let signatures = &self.state.signatures;
+            let written = crate::search::Written {
+                key: signatures.search_key,
+                hashes: &signatures.generated_hashes,
+                output_dir: &self.config.output_dir,
+            };
+            let index = crate::search::generate(site, &mut self.state.search, &written);
             generated.extend(
                 index.into_iter().map(|f| feeds::Generated::from_parts(f.path, f.text, f.hash)),
             );
@@ -457,7 +463,9 @@ impl Session {
                 pages
             }
         };
-        self.state.signatures = Signatures { pages, generated: generated_paths, generated_hashes };
+        let search_key = self.state.search.key();
+        self.state.signatures =
+            Signatures { pages, generated: generated_paths, generated_hashes, search_key };
         if self.defer_saves {
             self.unsaved = true;
         } else {

@@ -92,4 +92,7 @@ pub(crate) struct Signatures {
     pub(crate) generated: BTreeSet<String>,
     /// The hash of each generated file's bytes as written (see `feeds::Generated`).
     pub(crate) generated_hashes: BTreeMap<String, u64>,
+    /// What the search index in the output was made from (see `search::generate`; 0: none).
+    #[serde(default)]
+    pub(crate) search_key: u64,
 }

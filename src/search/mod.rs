@@ -11,9 +11,9 @@
 //!
 //! It writes nothing itself: it hands the files to the build, which writes those that changed.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 use rayon::prelude::*;
@@ -32,9 +32,11 @@ const BLOCK: usize = 64;
 /// so edits seldom re-shard).
 const POSTINGS_PER_SHARD: usize = 12_000;
 /// At least this many shards (log2), so that even a small site's edit rewrites few of them.
-const MIN_SHARD_BITS: u32 = 5;
-/// Shards are assembled in this many parallel groups (each a contiguous range of term keys).
-const GROUPS: usize = 64;
+const MIN_SHARD_BITS: u32 = GROUP_BITS;
+/// Shards are assembled in 2^GROUP_BITS parallel groups, each the terms whose key starts with
+/// the same bits: a contiguous run of each document's sorted terms.
+const GROUP_BITS: u32 = 6;
+const GROUPS: usize = 1 << GROUP_BITS;
 
 /// One file of the index: path under the output folder, bytes, and a hash of them.
 pub(crate) struct SearchFile {
@@ -61,6 +63,8 @@ impl Clone for SearchFile {
 pub(crate) struct Doc {
     file_hash: u64,
     terms: Vec<Term>,
+    /// Where each group's terms start in `terms` (and, last, the end).
+    groups: Vec<u32>,
     text: Arc<str>,
     text_hash: u64,
 }
@@ -71,7 +75,28 @@ pub(crate) struct Doc {
 pub(crate) struct SearchCache {
     docs: HashMap<PathBuf, Arc<Doc>>,
     last: Option<Assembled>,
+    /// The [`input_key`] of the index last generated or kept.
+    key: u64,
 }
+
+impl SearchCache {
+    /// The [`input_key`] of the index last generated or kept (saved with the signatures).
+    pub(crate) fn key(&self) -> u64 {
+        self.key
+    }
+}
+
+/// What the last build wrote, from the build cache.
+pub(crate) struct Written<'a> {
+    /// The [`input_key`] the index in the output folder was made from (0: unknown).
+    pub(crate) key: u64,
+    /// The hash of every generated file as written, by path under the output folder.
+    pub(crate) hashes: &'a BTreeMap<String, u64>,
+    pub(crate) output_dir: &'a Path,
+}
+
+/// Bumped whenever the index's format or tokenising changes, so an old index is not kept.
+const FORMAT: u32 = 1;
 
 impl std::fmt::Debug for SearchCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -87,9 +112,26 @@ struct Assembled {
     positions: Vec<SearchFile>,
 }
 
-/// Every file of the search index for `site`, reusing what `cache` holds.
-pub(crate) fn generate(site: &Site, cache: &mut SearchCache) -> Vec<SearchFile> {
+/// Every file of the search index for `site`, reusing what `cache` holds; when this process
+/// has made none yet and the output folder holds an index made from the same inputs, that
+/// one is kept as it is (a no-op build tokenises nothing).
+pub(crate) fn generate(
+    site: &Site,
+    cache: &mut SearchCache,
+    written: &Written<'_>,
+) -> Vec<SearchFile> {
+    let key = input_key(site);
+    if cache.last.is_none()
+        && written.key == key
+        && let Some(files) = kept(written)
+    {
+        cache.key = key;
+        return files;
+    }
+    cache.key = key;
+    let started = std::time::Instant::now();
     let docs = documents(site, &cache.docs);
+    log::debug!("search: documents after {:?}", started.elapsed());
     cache.docs = site
         .articles
         .iter()
@@ -99,6 +141,7 @@ pub(crate) fn generate(site: &Site, cache: &mut SearchCache) -> Vec<SearchFile> 
     let bits = shard_bits(&docs);
     let dirty = dirty_shards(&docs, bits, cache.last.as_ref());
     let (terms, positions) = postings(&docs, bits, &dirty, cache.last.take());
+    log::debug!("search: postings after {:?}", started.elapsed());
     let mut files = vec![manifest(site, bits)];
     files.push(SearchFile::new("search/fold.json".to_owned(), FOLD_JSON.clone()));
     files.extend(terms.iter().cloned());
@@ -111,6 +154,34 @@ pub(crate) fn generate(site: &Site, cache: &mut SearchCache) -> Vec<SearchFile> 
     }));
     cache.last = Some(Assembled { docs, bits, terms, positions });
     files
+}
+
+/// What the index is made from: each article's file, URL, section and issue date, in id
+/// order, and the sections.
+fn input_key(site: &Site) -> u64 {
+    let rows: Vec<(u64, &str, Option<usize>, chrono::NaiveDate)> = site
+        .articles
+        .iter()
+        .map(|a| (a.data.file_hash, a.url.as_str(), a.section, site.issues[a.issue].date))
+        .collect();
+    let sections: Vec<&str> = site.sections.iter().map(|s| s.name.as_str()).collect();
+    hash_of(&(FORMAT, rows, sections)).max(1)
+}
+
+/// The index files the last build wrote, with their hashes and no bytes, if every one is
+/// still in the output folder (the build compares hashes, so it writes none of them).
+fn kept(written: &Written<'_>) -> Option<Vec<SearchFile>> {
+    let ours = written.hashes.iter().filter(|(path, _)| is_index_file(path));
+    let files: Vec<SearchFile> = ours
+        .map(|(path, &hash)| SearchFile { path: path.clone(), text: Arc::from(""), hash })
+        .collect();
+    let present = files.par_iter().all(|f| crate::fs::exists(&written.output_dir.join(&f.path)));
+    (present && files.iter().any(|f| f.path == "search.json")).then_some(files)
+}
+
+/// Whether a generated file is part of the index.
+fn is_index_file(path: &str) -> bool {
+    path == "search.json" || path.starts_with("search/")
 }
 
 /// Each article's document, by id: ids run from the oldest article (0) to the newest, so a new
@@ -137,7 +208,10 @@ fn tokenise(article: &Article) -> Doc {
         (BODY, data.search_text.as_str()),
     ]);
     let text: Arc<str> = data.search_text.as_str().into();
-    Doc { file_hash: data.file_hash, terms, text_hash: hash_of(&*text), text }
+    let groups = (0..=GROUPS)
+        .map(|g| terms.partition_point(|t| ((t.key >> (32 - GROUP_BITS)) as usize) < g) as u32)
+        .collect();
+    Doc { file_hash: data.file_hash, terms, groups, text_hash: hash_of(&*text), text }
 }
 
 /// log2 of the number of term shards.
@@ -170,9 +244,6 @@ fn dirty_shards(docs: &[Arc<Doc>], bits: u32, last: Option<&Assembled>) -> Vec<b
     dirty
 }
 
-/// One posting: document id, fields, positions.
-type Posting<'a> = (u32, u8, &'a [u32]);
-
 /// The term and position shards, assembled again where `dirty`, else taken from `last`.
 fn postings(
     docs: &[Arc<Doc>],
@@ -181,14 +252,13 @@ fn postings(
     last: Option<Assembled>,
 ) -> (Vec<SearchFile>, Vec<SearchFile>) {
     let count = 1_usize << bits;
-    let groups = GROUPS.min(count);
-    let per_group = count / groups;
-    let assembled: Vec<Vec<(usize, SearchFile, SearchFile)>> = (0..groups)
+    let per_group = count / GROUPS;
+    let assembled: Vec<Vec<(usize, SearchFile, SearchFile)>> = (0..GROUPS)
         .into_par_iter()
         .map(|group| {
             let first = group * per_group;
             let wanted: Vec<usize> = (first..first + per_group).filter(|&s| dirty[s]).collect();
-            assemble_group(docs, bits, first, per_group, &wanted)
+            assemble_group(docs, bits, group, per_group, &wanted)
         })
         .collect();
     let (mut terms, mut positions) = match last {
@@ -208,27 +278,32 @@ fn postings(
     (terms, positions)
 }
 
-/// Assembles the `wanted` shards of the group starting at shard `first`.
+/// One posting: term key and text, document id, fields, positions.
+type Entry<'a> = (u32, &'a str, u32, u8, &'a [u32]);
+
+/// Assembles the `wanted` shards of `group` (`len` shards).
 fn assemble_group(
     docs: &[Arc<Doc>],
     bits: u32,
-    first: usize,
+    group: usize,
     len: usize,
     wanted: &[usize],
 ) -> Vec<(usize, SearchFile, SearchFile)> {
     if wanted.is_empty() {
         return Vec::new();
     }
-    let mut buckets: Vec<HashMap<&str, Vec<Posting<'_>>>> = vec![HashMap::new(); len];
-    let is_wanted: HashSet<usize> = wanted.iter().copied().collect();
+    let first = group * len;
+    let mut buckets: Vec<Vec<Entry<'_>>> = vec![Vec::new(); len];
+    let mut is_wanted = vec![false; len];
+    for &shard in wanted {
+        is_wanted[shard - first] = true;
+    }
     for (id, doc) in docs.iter().enumerate() {
-        let from = doc.terms.partition_point(|t| shard_of(t.key, bits) < first);
-        let to = doc.terms.partition_point(|t| shard_of(t.key, bits) < first + len);
+        let (from, to) = (doc.groups[group] as usize, doc.groups[group + 1] as usize);
         for term in &doc.terms[from..to] {
-            let shard = shard_of(term.key, bits);
-            if is_wanted.contains(&shard) {
-                let postings = buckets[shard - first].entry(&term.text).or_default();
-                postings.push((id as u32, term.fields, &term.positions));
+            let at = shard_of(term.key, bits) - first;
+            if is_wanted[at] {
+                buckets[at].push((term.key, &term.text, id as u32, term.fields, &term.positions));
             }
         }
     }
@@ -236,7 +311,9 @@ fn assemble_group(
     wanted
         .iter()
         .map(|&shard| {
-            let (terms, positions) = encode_shard(&buckets[shard - first], total);
+            let bucket = &mut buckets[shard - first];
+            sort_postings(bucket);
+            let (terms, positions) = encode_shard(bucket, total);
             (
                 shard,
                 SearchFile::new(format!("search/t/{shard}.json"), terms),
@@ -246,22 +323,32 @@ fn assemble_group(
         .collect()
 }
 
+/// Sorts a shard's postings by term, keeping each term's in id order (both sorts are
+/// stable): by key first, which is cheap, then by text where two terms share a key.
+fn sort_postings(bucket: &mut [Entry<'_>]) {
+    bucket.sort_by_key(|e| e.0);
+    for run in bucket.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.iter().any(|e| e.1 != run[0].1) {
+            run.sort_by(|a, b| a.1.cmp(b.1));
+        }
+    }
+}
+
 /// A shard's two files: `{"term": [docs, title docs, deck docs]}` (trailing empty lists left
-/// out) and `{"term": "positions"}` for the terms that have positions.
-fn encode_shard(bucket: &HashMap<&str, Vec<Posting<'_>>>, total: usize) -> (String, String) {
-    let mut sorted: Vec<(&&str, &Vec<Posting<'_>>)> = bucket.iter().collect();
-    sorted.sort_unstable_by_key(|(term, _)| **term);
+/// out) and `{"term": "positions"}` for the terms that have positions. `entries` are sorted
+/// by term, then document.
+fn encode_shard(entries: &[Entry<'_>], total: usize) -> (String, String) {
     let mut terms = String::from("{");
     let mut positions = String::from("{");
-    for (term, postings) in sorted {
-        let name = serde_json::to_string(term).unwrap_or_default();
+    for postings in entries.chunk_by(|a, b| a.1 == b.1) {
+        let name = serde_json::to_string(postings[0].1).unwrap_or_default();
         if terms.len() > 1 {
             terms.push(',');
         }
-        let ids: Vec<u32> = postings.iter().map(|p| p.0).collect();
+        let ids: Vec<u32> = postings.iter().map(|p| p.2).collect();
         let _ = write!(terms, "{name}:[\"{}\"", doc_list(&ids, total));
         let in_field = |field: u8| -> Vec<u32> {
-            postings.iter().filter(|p| p.1 & field != 0).map(|p| p.0).collect()
+            postings.iter().filter(|p| p.3 & field != 0).map(|p| p.2).collect()
         };
         let (title, deck) = (in_field(TITLE), in_field(DECK));
         if !title.is_empty() || !deck.is_empty() {
@@ -271,11 +358,19 @@ fn encode_shard(bucket: &HashMap<&str, Vec<Posting<'_>>>, total: usize) -> (Stri
             let _ = write!(terms, ",\"{}\"", deltas(&deck));
         }
         terms.push(']');
-        if postings.iter().any(|p| !p.2.is_empty()) {
+        if postings.iter().any(|p| !p.4.is_empty()) {
             if positions.len() > 1 {
                 positions.push(',');
             }
-            let _ = write!(positions, "{name}:\"{}\"", position_lists(postings));
+            positions.push_str(&name);
+            positions.push_str(":\"");
+            for (i, posting) in postings.iter().enumerate() {
+                if i > 0 {
+                    positions.push(';');
+                }
+                push_deltas(&mut positions, posting.4);
+            }
+            positions.push('"');
         }
     }
     terms.push('}');
@@ -300,28 +395,20 @@ fn doc_list(ids: &[u32], total: usize) -> String {
 /// Base-36 gaps between sorted numbers (the first from 0), joined by `,`.
 fn deltas(numbers: &[u32]) -> String {
     let mut out = String::with_capacity(numbers.len() * 3);
+    push_deltas(&mut out, numbers);
+    out
+}
+
+/// Appends [`deltas`] of `numbers` to `out`.
+fn push_deltas(out: &mut String, numbers: &[u32]) {
     let mut previous = 0;
     for (i, &n) in numbers.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        push_base36(&mut out, n - previous);
+        push_base36(out, n - previous);
         previous = n;
     }
-    out
-}
-
-/// Positions per document, in the order of the document list: `;` between documents (empty for
-/// a document where the term has none), each document's as [`deltas`].
-fn position_lists(postings: &[Posting<'_>]) -> String {
-    let mut out = String::new();
-    for (i, posting) in postings.iter().enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(&deltas(posting.2));
-    }
-    out
 }
 
 fn push_base36(out: &mut String, mut n: u32) {

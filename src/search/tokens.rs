@@ -7,6 +7,7 @@
 //! term each and one bigram per pair of neighbours; other letters and digits give words.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization as _;
@@ -19,17 +20,17 @@ pub(crate) const DECK: u8 = 2;
 pub(crate) const BODY: u8 = 4;
 
 /// Traditional characters and their simplified forms, for every character fast2s changes on
-/// its own (without the neighbours some of its rules look at).
-static FOLD: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
-    let mut table = HashMap::new();
+/// its own (without the neighbours some of its rules look at), as a table over the Basic
+/// Multilingual Plane (fast2s converts only 3-byte characters): `FOLD[c]` is `c` or its fold.
+static FOLD: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let mut table: Vec<char> =
+        (0..0x1_0000_u32).map(|code| char::from_u32(code).unwrap_or('\0')).collect();
     for code in 0x3400..=0xFFFF_u32 {
         let Some(c) = char::from_u32(code) else { continue };
         let converted = fast2s::convert(c.encode_utf8(&mut [0; 4]));
         let mut chars = converted.chars();
-        if let (Some(to), None) = (chars.next(), chars.next())
-            && to != c
-        {
-            table.insert(c, to);
+        if let (Some(to), None) = (chars.next(), chars.next()) {
+            table[code as usize] = to;
         }
     }
     table
@@ -37,9 +38,12 @@ static FOLD: LazyLock<HashMap<char, char>> = LazyLock::new(|| {
 
 /// The traditional → simplified table as pairs, sorted, for `search/fold.json`.
 pub(crate) fn fold_table() -> Vec<(char, char)> {
-    let mut pairs: Vec<(char, char)> = FOLD.iter().map(|(&a, &b)| (a, b)).collect();
-    pairs.sort_unstable();
-    pairs
+    let changed = FOLD.iter().enumerate().filter(|&(code, &to)| to as usize != code);
+    changed.filter_map(|(code, &to)| Some((char::from_u32(code as u32)?, to))).collect()
+}
+
+fn fold_han(c: char) -> char {
+    FOLD.get(c as usize).copied().unwrap_or(c)
 }
 
 /// Appends the folded form of `c` to `out`; NFKC may give several characters or none.
@@ -48,9 +52,14 @@ fn push_folded(out: &mut Vec<char>, c: char) {
         out.push(c.to_ascii_lowercase());
         return;
     }
+    // Unified ideographs are NFKC-stable and have no case: the common case, kept fast.
+    if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+        out.push(fold_han(c));
+        return;
+    }
     for n in std::iter::once(c).nfkc() {
         for lower in n.to_lowercase() {
-            out.push(FOLD.get(&lower).copied().unwrap_or(lower));
+            out.push(fold_han(lower));
         }
     }
 }
@@ -86,31 +95,81 @@ pub(crate) fn term_hash(term: &str) -> u32 {
     hash
 }
 
+/// A fast hasher for the tokeniser's maps (keys are short and not chosen by an attacker who
+/// could gain from collisions: a bad input only makes its own build slower).
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// Where a term occurs: its fields and positions.
+type Found = (u8, Vec<u32>);
+
 /// Every term of an article's fields (title, deck, body), sorted by shard key then text.
 /// Fields are numbered in one sequence of positions, a gap apart, so no phrase spans two.
 pub(crate) fn article_terms(fields: &[(u8, &str)]) -> Vec<Term> {
-    let mut found: HashMap<String, (u8, Vec<u32>)> = HashMap::new();
+    // CJK terms (one or two characters) are keyed by their characters packed in a u64, so
+    // no string is made per occurrence; words are rarer in Chinese text.
+    let mut cjk: FxMap<u64, Found> = FxMap::with_capacity_and_hasher(4096, Default::default());
+    let mut words: FxMap<String, Found> = FxMap::default();
     let mut offset = 0_u32;
     for &(field, text) in fields {
         let folded = fold(text);
-        each_token(&folded, |term, at, positional| {
-            let entry = found.entry(term.to_owned()).or_default();
+        each_token(&folded, |token, at| {
+            let entry = match token {
+                Token::Char(c) => cjk.entry(u64::from(c)).or_default(),
+                Token::Pair(a, b) => cjk.entry(u64::from(a) << 32 | u64::from(b)).or_default(),
+                Token::Word(w) => words.entry(w.to_owned()).or_default(),
+            };
             entry.0 |= field;
-            if positional {
+            if !matches!(token, Token::Char(_)) {
                 entry.1.push(offset + at);
             }
         });
         offset += folded.len() as u32 + 1;
     }
-    let mut terms: Vec<Term> = found
-        .into_iter()
-        .map(|(text, (fields, positions))| Term {
+    let mut terms: Vec<Term> = Vec::with_capacity(cjk.len() + words.len());
+    for (packed, (fields, positions)) in cjk {
+        let mut text = String::with_capacity(8);
+        let (high, low) = ((packed >> 32) as u32, packed as u32);
+        text.extend(
+            [char::from_u32(high).filter(|_| high != 0), char::from_u32(low)].into_iter().flatten(),
+        );
+        terms.push(Term {
             key: term_hash(&text).reverse_bits(),
             text: text.into(),
             fields,
             positions,
-        })
-        .collect();
+        });
+    }
+    for (text, (fields, positions)) in words {
+        terms.push(Term {
+            key: term_hash(&text).reverse_bits(),
+            text: text.into(),
+            fields,
+            positions,
+        });
+    }
     terms.sort_unstable_by(|a, b| (a.key, &a.text).cmp(&(b.key, &b.text)));
     terms
 }
@@ -124,22 +183,28 @@ pub(crate) fn fold(text: &str) -> Vec<char> {
     out
 }
 
-/// Calls `found(term, position, positional)` for each token of folded text: a single CJK
-/// character (not positional), a CJK bigram, or a word of other letters and digits.
-pub(crate) fn each_token(chars: &[char], mut found: impl FnMut(&str, u32, bool)) {
+/// One token of folded text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Token<'a> {
+    /// A single CJK character (no position is kept: a phrase's bigrams cover it).
+    Char(char),
+    /// Two neighbouring CJK characters.
+    Pair(char, char),
+    /// A run of other letters and digits.
+    Word(&'a str),
+}
+
+/// Calls `found(token, position)` for each token of folded text.
+pub(crate) fn each_token(chars: &[char], mut found: impl FnMut(Token<'_>, u32)) {
     let mut word = String::new();
     let mut word_start = 0;
-    let mut buf = [0_u8; 8];
     for (i, &c) in chars.iter().enumerate() {
         let at = i as u32;
         if is_cjk(c) {
             flush_word(&mut word, word_start, &mut found);
-            found(c.encode_utf8(&mut buf), at, false);
+            found(Token::Char(c), at);
             if let Some(&next) = chars.get(i + 1).filter(|n| is_cjk(**n)) {
-                let mut pair = String::with_capacity(8);
-                pair.push(c);
-                pair.push(next);
-                found(&pair, at, true);
+                found(Token::Pair(c, next), at);
             }
         } else if c.is_alphanumeric() {
             if word.is_empty() {
@@ -153,9 +218,9 @@ pub(crate) fn each_token(chars: &[char], mut found: impl FnMut(&str, u32, bool))
     flush_word(&mut word, word_start, &mut found);
 }
 
-fn flush_word(word: &mut String, start: u32, found: &mut impl FnMut(&str, u32, bool)) {
+fn flush_word(word: &mut String, start: u32, found: &mut impl FnMut(Token<'_>, u32)) {
     if !word.is_empty() {
-        found(word, start, true);
+        found(Token::Word(word), start);
         word.clear();
     }
 }

@@ -217,3 +217,22 @@ fn search_index_is_sharded_by_term_and_an_edit_rewrites_only_the_shards_it_touch
     assert!(!site.path("public/search/x/6.txt").exists(), "a gone document's text stays");
     assert!(holding("改过").is_empty(), "a gone document's terms stay");
 }
+
+#[test]
+fn a_no_op_build_keeps_the_search_index_and_restores_a_deleted_shard() {
+    let site = TempSite::new("basic");
+    assert!(site.run(&["build"]).success);
+    let shard = site.path("public/search/t/0.json");
+    let bytes = std::fs::read(&shard).unwrap();
+    let manifest = std::fs::read(site.path("public/search.json")).unwrap();
+    let again = site.run(&["build"]);
+    assert!(again.success, "{}", again.stderr);
+    assert_eq!(std::fs::read(&shard).unwrap(), bytes);
+    assert_eq!(std::fs::read(site.path("public/search.json")).unwrap(), manifest);
+
+    // A kept index is only trusted while all of it is there: a missing file is made again.
+    std::fs::remove_file(&shard).unwrap();
+    let restored = site.run(&["build"]);
+    assert!(restored.success, "{}", restored.stderr);
+    assert_eq!(std::fs::read(&shard).unwrap(), bytes);
+}

@@ -334,6 +334,7 @@
       prev.disabled = page <= 1;
       next.disabled = page >= pages;
       pageLabel.textContent = msg.page.replace("{n}", String(page)).replace("{total}", String(pages));
+      if (window.performance && performance.mark) performance.mark("search-shown");
       return page;
     });
   }
@@ -364,6 +365,7 @@
     remember();
     if (!q) { list.textContent = ""; status.textContent = ""; pager.hidden = true; return; }
     status.textContent = msg.loading;
+    if (window.performance && performance.mark) performance.mark("search-start");
     Promise.all([loadManifest(), loadFold(q)])
       .then(function () { return find(q, filters()); })
       .then(function (result) {
