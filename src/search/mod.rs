@@ -23,7 +23,7 @@ use crate::model::{Article, Site};
 
 pub(crate) mod tokens;
 
-use tokens::{BODY, DECK, TITLE, Term};
+use tokens::{BODY, DECK, TITLE, Terms};
 
 /// Documents per metadata file `search/d/N.json`.
 const BLOCK: usize = 64;
@@ -62,7 +62,7 @@ impl Clone for SearchFile {
 #[derive(Debug)]
 pub(crate) struct Doc {
     file_hash: u64,
-    terms: Vec<Term>,
+    terms: Terms,
     /// Where each group's terms start in `terms` (and, last, the end).
     groups: Vec<u32>,
     text: Arc<str>,
@@ -77,6 +77,8 @@ pub(crate) struct SearchCache {
     last: Option<Assembled>,
     /// The [`input_key`] of the index last generated or kept.
     key: u64,
+    /// The metadata files last made, with the hash of what each was made from.
+    blocks: Vec<(u64, SearchFile)>,
 }
 
 impl SearchCache {
@@ -95,6 +97,10 @@ pub(crate) struct Written<'a> {
     pub(crate) output_dir: &'a Path,
 }
 
+/// At most this many changed documents go in `search/delta.json` before the shards are
+/// assembled again (a watch session's edits; each costs the browser a little on every query).
+const MAX_DELTA: usize = 64;
+
 /// Bumped whenever the index's format or tokenising changes, so an old index is not kept.
 const FORMAT: u32 = 1;
 
@@ -104,7 +110,7 @@ impl std::fmt::Debug for SearchCache {
     }
 }
 
-/// The postings shards of the last build, and the documents (by id) they hold.
+/// The postings shards as last assembled, and the documents (by id) they were made from.
 struct Assembled {
     docs: Vec<Arc<Doc>>,
     bits: u32,
@@ -131,29 +137,71 @@ pub(crate) fn generate(
     cache.key = key;
     let started = std::time::Instant::now();
     let docs = documents(site, &cache.docs);
-    log::debug!("search: documents after {:?}", started.elapsed());
     cache.docs = site
         .articles
         .iter()
         .zip(docs.iter().rev())
         .map(|(a, d)| (a.data.path.clone(), Arc::clone(d)))
         .collect();
+    log::debug!("search: documents after {:?}", started.elapsed());
     let bits = shard_bits(&docs);
-    let dirty = dirty_shards(&docs, bits, cache.last.as_ref());
-    let (terms, positions) = postings(&docs, bits, &dirty, cache.last.take());
+    let mut files = Vec::new();
+    let changed = cache.last.as_ref().and_then(|last| changed_since(last, &docs, bits));
+    let delta = match (&changed, &cache.last) {
+        (Some(changed), Some(last)) => {
+            files.extend(last.terms.iter().chain(&last.positions).cloned());
+            (!changed.is_empty()).then(|| delta_file(&docs, changed))
+        }
+        _ => {
+            let dirty = dirty_shards(&docs, bits, cache.last.as_ref());
+            let (terms, positions) = postings(&docs, bits, &dirty, cache.last.take());
+            files.extend(terms.iter().chain(&positions).cloned());
+            cache.last = Some(Assembled { docs: docs.clone(), bits, terms, positions });
+            None
+        }
+    };
     log::debug!("search: postings after {:?}", started.elapsed());
-    let mut files = vec![manifest(site, bits)];
+    let delta_docs = changed.as_ref().map_or(0, Vec::len);
+    files.push(manifest(site, bits, delta_docs));
+    files.extend(delta);
     files.push(SearchFile::new("search/fold.json".to_owned(), FOLD_JSON.clone()));
-    files.extend(terms.iter().cloned());
-    files.extend(positions.iter().cloned());
-    files.extend(metadata_blocks(site));
+    cache.blocks = metadata_blocks(site, &cache.blocks);
+    files.extend(cache.blocks.iter().map(|(_, file)| file.clone()));
     files.extend(docs.iter().enumerate().map(|(id, doc)| SearchFile {
         path: format!("search/x/{id}.txt"),
         text: Arc::clone(&doc.text),
         hash: doc.text_hash,
     }));
-    cache.last = Some(Assembled { docs, bits, terms, positions });
     files
+}
+
+/// The ids of the documents that changed since the shards were assembled, when they are few
+/// enough for `search/delta.json` and the documents and shards are otherwise the same.
+fn changed_since(last: &Assembled, docs: &[Arc<Doc>], bits: u32) -> Option<Vec<u32>> {
+    if last.bits != bits || last.docs.len() != docs.len() {
+        return None;
+    }
+    let pairs = last.docs.iter().zip(docs).enumerate();
+    let changed: Vec<u32> =
+        pairs.filter(|(_, (old, new))| !Arc::ptr_eq(old, new)).map(|(id, _)| id as u32).collect();
+    (changed.len() <= MAX_DELTA).then_some(changed)
+}
+
+/// `search/delta.json`: the documents edited since the shards were assembled (`ids`, as
+/// gaps) and their terms (`t`) and positions (`p`), encoded like one shard. The browser drops
+/// these ids from what the shards say and takes them from here.
+fn delta_file(docs: &[Arc<Doc>], changed: &[u32]) -> SearchFile {
+    let mut entries: Vec<Entry<'_>> = Vec::new();
+    for &id in changed {
+        let terms = &docs[id as usize].terms;
+        for (i, &key) in terms.keys().iter().enumerate() {
+            entries.push((key, terms.text(i), id, terms.fields(i), terms.positions(i)));
+        }
+    }
+    sort_postings(&mut entries);
+    let (terms, positions) = encode_shard(&entries, docs.len());
+    let text = format!("{{\"ids\":\"{}\",\"t\":{terms},\"p\":{positions}}}", deltas(changed));
+    SearchFile::new("search/delta.json".to_owned(), text)
 }
 
 /// What the index is made from: each article's file, URL, section and issue date, in id
@@ -209,7 +257,7 @@ fn tokenise(article: &Article) -> Doc {
     ]);
     let text: Arc<str> = data.search_text.as_str().into();
     let groups = (0..=GROUPS)
-        .map(|g| terms.partition_point(|t| ((t.key >> (32 - GROUP_BITS)) as usize) < g) as u32)
+        .map(|g| terms.keys().partition_point(|&k| ((k >> (32 - GROUP_BITS)) as usize) < g) as u32)
         .collect();
     Doc { file_hash: data.file_hash, terms, groups, text_hash: hash_of(&*text), text }
 }
@@ -236,8 +284,8 @@ fn dirty_shards(docs: &[Arc<Doc>], bits: u32, last: Option<&Assembled>) -> Vec<b
     let mut dirty = vec![false; count];
     for (old, new) in last.docs.iter().zip(docs) {
         if !Arc::ptr_eq(old, new) {
-            for term in old.terms.iter().chain(&new.terms) {
-                dirty[shard_of(term.key, bits)] = true;
+            for &key in old.terms.keys().iter().chain(new.terms.keys()) {
+                dirty[shard_of(key, bits)] = true;
             }
         }
     }
@@ -300,10 +348,18 @@ fn assemble_group(
     }
     for (id, doc) in docs.iter().enumerate() {
         let (from, to) = (doc.groups[group] as usize, doc.groups[group + 1] as usize);
-        for term in &doc.terms[from..to] {
-            let at = shard_of(term.key, bits) - first;
+        let terms = &doc.terms;
+        for i in from..to {
+            let key = terms.keys()[i];
+            let at = shard_of(key, bits) - first;
             if is_wanted[at] {
-                buckets[at].push((term.key, &term.text, id as u32, term.fields, &term.positions));
+                buckets[at].push((
+                    key,
+                    terms.text(i),
+                    id as u32,
+                    terms.fields(i),
+                    terms.positions(i),
+                ));
             }
         }
     }
@@ -328,10 +384,22 @@ fn assemble_group(
 fn sort_postings(bucket: &mut [Entry<'_>]) {
     bucket.sort_by_key(|e| e.0);
     for run in bucket.chunk_by_mut(|a, b| a.0 == b.0) {
-        if run.iter().any(|e| e.1 != run[0].1) {
+        if run.iter().any(|e| !same_text(e.1, run[0].1)) {
             run.sort_by(|a, b| a.1.cmp(b.1));
         }
     }
+}
+
+/// `a == b`, without a call to `memcmp` for the short texts most terms are (one or two CJK
+/// characters): compared tens of millions of times at 10,000 articles.
+fn same_text(a: &str, b: &str) -> bool {
+    fn word(text: &[u8]) -> u64 {
+        let mut bytes = [0_u8; 8];
+        bytes[..text.len()].copy_from_slice(text);
+        u64::from_le_bytes(bytes)
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && if a.len() <= 8 { word(a) == word(b) } else { a == b }
 }
 
 /// A shard's two files: `{"term": [docs, title docs, deck docs]}` (trailing empty lists left
@@ -339,8 +407,8 @@ fn sort_postings(bucket: &mut [Entry<'_>]) {
 /// by term, then document.
 fn encode_shard(entries: &[Entry<'_>], total: usize) -> (String, String) {
     let mut terms = String::from("{");
-    let mut positions = String::from("{");
-    for postings in entries.chunk_by(|a, b| a.1 == b.1) {
+    let mut positions = b"{".to_vec();
+    for postings in entries.chunk_by(|a, b| a.0 == b.0 && same_text(a.1, b.1)) {
         let name = serde_json::to_string(postings[0].1).unwrap_or_default();
         if terms.len() > 1 {
             terms.push(',');
@@ -360,22 +428,23 @@ fn encode_shard(entries: &[Entry<'_>], total: usize) -> (String, String) {
         terms.push(']');
         if postings.iter().any(|p| !p.4.is_empty()) {
             if positions.len() > 1 {
-                positions.push(',');
+                positions.push(b',');
             }
-            positions.push_str(&name);
-            positions.push_str(":\"");
+            positions.extend_from_slice(name.as_bytes());
+            positions.extend_from_slice(b":\"");
             for (i, posting) in postings.iter().enumerate() {
                 if i > 0 {
-                    positions.push(';');
+                    positions.push(b';');
                 }
-                push_deltas(&mut positions, posting.4);
+                push_deltas_bytes(&mut positions, posting.4);
             }
-            positions.push('"');
+            positions.push(b'"');
         }
     }
     terms.push('}');
-    positions.push('}');
-    (terms, positions)
+    positions.push(b'}');
+    // Only ASCII and the (valid) term names went in.
+    (terms, String::from_utf8(positions).unwrap_or_default())
 }
 
 /// A sorted list of document ids: base-36 gaps joined by `,`, or, when that would be longer,
@@ -411,6 +480,33 @@ fn push_deltas(out: &mut String, numbers: &[u32]) {
     }
 }
 
+/// [`push_deltas`] into bytes (the position lists, the bulk of the index).
+fn push_deltas_bytes(out: &mut Vec<u8>, numbers: &[u32]) {
+    let mut previous = 0;
+    for (i, &n) in numbers.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_base36_bytes(out, n - previous);
+        previous = n;
+    }
+}
+
+fn push_base36_bytes(out: &mut Vec<u8>, mut n: u32) {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut buf = [0_u8; 8];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = DIGITS[(n % 36) as usize];
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[at..]);
+}
+
 fn push_base36(out: &mut String, mut n: u32) {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut buf = [0_u8; 8];
@@ -443,8 +539,9 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// `search.json`: the shard count, the sections and each document's section (one character,
-/// `0` + the section's number, `-` for none) and the first id of each issue date.
-fn manifest(site: &Site, bits: u32) -> SearchFile {
+/// `0` + the section's number, `-` for none), the first id of each issue date, and how many
+/// documents `search/delta.json` holds (0: there is none).
+fn manifest(site: &Site, bits: u32, delta: usize) -> SearchFile {
     let docs: Vec<&Article> = site.articles.iter().rev().collect();
     let sections: Vec<&str> = site.sections.iter().map(|s| s.name.as_str()).collect();
     let doc_sections: String = docs
@@ -466,28 +563,44 @@ fn manifest(site: &Site, bits: u32) -> SearchFile {
         "sections": sections,
         "docSections": doc_sections,
         "dates": dates,
+        "delta": delta,
     });
     SearchFile::new("search.json".to_owned(), manifest.to_string())
 }
 
 /// `search/d/N.json`: for documents `N * BLOCK` on, `[title, url, section, date, page]` each.
-fn metadata_blocks(site: &Site) -> Vec<SearchFile> {
+/// A block whose rows are those `known` was made from is reused.
+fn metadata_blocks(site: &Site, known: &[(u64, SearchFile)]) -> Vec<(u64, SearchFile)> {
     let docs: Vec<&Article> = site.articles.iter().rev().collect();
     docs.par_chunks(BLOCK)
         .enumerate()
         .map(|(block, chunk)| {
-            let rows: Vec<serde_json::Value> = chunk
+            let rows: Vec<_> = chunk.iter().map(|a| metadata_row(a, site)).collect();
+            let key = hash_of(&rows);
+            if let Some((old, file)) = known.get(block)
+                && *old == key
+            {
+                return (key, file.clone());
+            }
+            let values: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|a| {
-                    let section = a.section.map(|s| site.sections[s].name.as_str());
-                    let date = site.issues[a.issue].date.to_string();
-                    serde_json::json!([a.data.title, a.url, section, date, a.data.page])
+                .map(|(title, url, section, date, page)| {
+                    serde_json::json!([title, url, section, date.to_string(), page])
                 })
                 .collect();
-            let text = serde_json::Value::Array(rows).to_string();
-            SearchFile::new(format!("search/d/{block}.json"), text)
+            let text = serde_json::Value::Array(values).to_string();
+            (key, SearchFile::new(format!("search/d/{block}.json"), text))
         })
         .collect()
+}
+
+/// A document's `[title, url, section, date, page]`.
+fn metadata_row<'a>(
+    a: &'a Article,
+    site: &'a Site,
+) -> (&'a str, &'a str, Option<&'a str>, chrono::NaiveDate, Option<&'a str>) {
+    let section = a.section.map(|s| site.sections[s].name.as_str());
+    (&a.data.title, &a.url, section, site.issues[a.issue].date, a.data.page.as_deref())
 }
 
 /// `search/fold.json`: the traditional → simplified table, as one string of pairs.

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization as _;
 
-/// Which part of an article a term occurs in (bits of [`Term::fields`]).
+/// Which part of an article a term occurs in (bits of [`Terms::fields`]).
 pub(crate) const TITLE: u8 = 1;
 /// The kicker or subtitle.
 pub(crate) const DECK: u8 = 2;
@@ -72,17 +72,58 @@ pub(crate) fn is_cjk(c: char) -> bool {
         | 0xF900..=0xFAFF | 0x20000..=0x3134F)
 }
 
-/// One term of one article: the fields it occurs in and its positions (character offsets in
-/// the article's folded text; none are kept for single CJK characters, which a phrase never
-/// needs since its bigrams cover it).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Term {
-    pub(crate) text: Box<str>,
-    /// The term's hash with its bits reversed: sorting by it keeps the terms of each shard
-    /// together whatever the (power of two) number of shards.
-    pub(crate) key: u32,
-    pub(crate) fields: u8,
-    pub(crate) positions: Vec<u32>,
+/// The terms of one article, sorted by shard key then text, packed in a few arrays (an
+/// archive has tens of millions of them: one allocation each would dominate the build).
+/// Term `i` has a key (its hash with the bits reversed: sorting by it keeps the terms of
+/// each shard together whatever the power-of-two number of shards), the fields it occurs in,
+/// and its positions: character offsets in the article's folded text, none for a single CJK
+/// character (a phrase never needs them, its bigrams cover it).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Terms {
+    keys: Vec<u32>,
+    fields: Vec<u8>,
+    text_ends: Vec<u32>,
+    texts: String,
+    position_ends: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl Terms {
+    /// How many terms.
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The sorted keys, one per term.
+    pub(crate) fn keys(&self) -> &[u32] {
+        &self.keys
+    }
+
+    /// Term `i`'s text.
+    pub(crate) fn text(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.text_ends[i - 1] as usize };
+        &self.texts[start..self.text_ends[i] as usize]
+    }
+
+    /// The fields term `i` occurs in.
+    pub(crate) fn fields(&self, i: usize) -> u8 {
+        self.fields[i]
+    }
+
+    /// Term `i`'s positions.
+    pub(crate) fn positions(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.position_ends[i - 1] as usize };
+        &self.positions[start..self.position_ends[i] as usize]
+    }
+
+    fn push(&mut self, key: u32, text: &str, fields: u8, positions: &[u32]) {
+        self.keys.push(key);
+        self.fields.push(fields);
+        self.texts.push_str(text);
+        self.text_ends.push(self.texts.len() as u32);
+        self.positions.extend_from_slice(positions);
+        self.position_ends.push(self.positions.len() as u32);
+    }
 }
 
 /// 32-bit FNV-1a of the term's UTF-8 bytes: `search.js` computes the same to find a shard.
@@ -127,7 +168,7 @@ type Found = (u8, Vec<u32>);
 
 /// Every term of an article's fields (title, deck, body), sorted by shard key then text.
 /// Fields are numbered in one sequence of positions, a gap apart, so no phrase spans two.
-pub(crate) fn article_terms(fields: &[(u8, &str)]) -> Vec<Term> {
+pub(crate) fn article_terms(fields: &[(u8, &str)]) -> Terms {
     // CJK terms (one or two characters) are keyed by their characters packed in a u64, so
     // no string is made per occurrence; words are rarer in Chinese text.
     let mut cjk: FxMap<u64, Found> = FxMap::with_capacity_and_hasher(4096, Default::default());
@@ -148,29 +189,26 @@ pub(crate) fn article_terms(fields: &[(u8, &str)]) -> Vec<Term> {
         });
         offset += folded.len() as u32 + 1;
     }
-    let mut terms: Vec<Term> = Vec::with_capacity(cjk.len() + words.len());
-    for (packed, (fields, positions)) in cjk {
-        let mut text = String::with_capacity(8);
+    let mut all: Vec<(u32, String, &Found)> = Vec::with_capacity(cjk.len() + words.len());
+    for (&packed, found) in &cjk {
         let (high, low) = ((packed >> 32) as u32, packed as u32);
-        text.extend(
-            [char::from_u32(high).filter(|_| high != 0), char::from_u32(low)].into_iter().flatten(),
-        );
-        terms.push(Term {
-            key: term_hash(&text).reverse_bits(),
-            text: text.into(),
-            fields,
-            positions,
-        });
+        let text: String = [char::from_u32(high).filter(|_| high != 0), char::from_u32(low)]
+            .into_iter()
+            .flatten()
+            .collect();
+        all.push((term_hash(&text).reverse_bits(), text, found));
     }
-    for (text, (fields, positions)) in words {
-        terms.push(Term {
-            key: term_hash(&text).reverse_bits(),
-            text: text.into(),
-            fields,
-            positions,
-        });
+    for (text, found) in &words {
+        all.push((term_hash(text).reverse_bits(), text.clone(), found));
     }
-    terms.sort_unstable_by(|a, b| (a.key, &a.text).cmp(&(b.key, &b.text)));
+    all.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut terms = Terms::default();
+    let text_len = all.iter().map(|t| t.1.len()).sum();
+    terms.texts.reserve_exact(text_len);
+    terms.positions.reserve_exact(all.iter().map(|t| t.2.1.len()).sum());
+    for (key, text, (fields, positions)) in &all {
+        terms.push(*key, text, *fields, positions);
+    }
     terms
 }
 
@@ -229,18 +267,22 @@ fn flush_word(word: &mut String, start: u32, found: &mut impl FnMut(Token<'_>, u
 mod tests {
     use super::*;
 
-    fn texts(terms: &[Term]) -> Vec<String> {
-        let mut all: Vec<String> = terms.iter().map(|t| t.text.to_string()).collect();
+    fn texts(terms: &Terms) -> Vec<String> {
+        let mut all: Vec<String> = (0..terms.len()).map(|i| terms.text(i).to_owned()).collect();
         all.sort();
         all
+    }
+
+    fn find<'a>(terms: &'a Terms, text: &str) -> Option<(u8, &'a [u32])> {
+        let i = (0..terms.len()).find(|&i| terms.text(i) == text)?;
+        Some((terms.fields(i), terms.positions(i)))
     }
 
     #[test]
     fn cjk_text_gives_characters_and_bigrams_with_positions() {
         let terms = article_terms(&[(BODY, "算力网")]);
         assert_eq!(texts(&terms), ["力", "力网", "算", "算力", "网"]);
-        let pair = terms.iter().find(|t| &*t.text == "力网").map(|t| t.positions.clone());
-        assert_eq!(pair, Some(vec![1]));
+        assert_eq!(find(&terms, "力网"), Some((BODY, &[1][..])));
     }
 
     #[test]
@@ -251,10 +293,8 @@ mod tests {
     #[test]
     fn fields_are_marked_and_kept_apart() {
         let terms = article_terms(&[(TITLE, "新闻"), (BODY, "新闻 5G")]);
-        let news =
-            terms.iter().find(|t| &*t.text == "新闻").map(|t| (t.fields, t.positions.clone()));
-        assert_eq!(news, Some((TITLE | BODY, vec![0, 3])));
-        assert!(terms.iter().any(|t| &*t.text == "5g" && t.positions == [6]));
-        assert!(!terms.iter().any(|t| &*t.text == "闻新"), "no bigram across fields");
+        assert_eq!(find(&terms, "新闻"), Some((TITLE | BODY, &[0, 3][..])));
+        assert_eq!(find(&terms, "5g"), Some((BODY, &[6][..])));
+        assert_eq!(find(&terms, "闻新"), None, "no bigram across fields");
     }
 }

@@ -114,7 +114,9 @@ fn cached_rebuild_after_an_edit_equals_a_clean_build() {
     assert!(cached.success, "{}", cached.stderr);
     let written: usize =
         cached.stdout.split("wrote ").nth(1).unwrap().split(',').next().unwrap().parse().unwrap();
-    assert!(written < 20, "a cached build rewrites only what changed: {}", cached.stdout);
+    // Removing the oldest article moves every document id of the search index, so its 64 term
+    // and 64 position shards (the least a site has) are rewritten too: docs/search.md.
+    assert!(written < 20 + 128, "a cached build rewrites only what changed: {}", cached.stdout);
     let clean = tempfile::tempdir().unwrap();
     let run = site.run(&["build", "--no-cache", "--output-dir", clean.path().to_str().unwrap()]);
     assert!(run.success, "{}", run.stderr);

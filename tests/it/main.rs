@@ -8,6 +8,7 @@ mod hostile;
 mod html_valid;
 mod interrupt;
 mod lock;
+mod search_index;
 mod serve;
 mod split;
 mod split_props;

@@ -2,7 +2,8 @@
 //
 // The index (docs/search.md) is sharded by term: a query fetches search.json (shard count,
 // every document's section and date), the term shards of its words, the position shards
-// only for phrases, then the metadata block and excerpt text of the results it shows.
+// only for phrases, then the metadata block and excerpt text of the results it shows
+// (and search/delta.json, the articles edited since the shards were made, in a watch session).
 // Text is folded as the build folds it: NFKC, lower case, traditional → simplified
 // (search/fold.json, fetched once when a query has Chinese characters); CJK text is matched
 // by character bigrams (one character alone by itself), other scripts by words.
@@ -157,18 +158,46 @@
     return out;
   }
 
+  // Documents edited since the shards were assembled (a watch session): search/delta.json
+  // holds their terms; what the shards say of them is dropped.
+  function loadDelta() {
+    if (!manifest.delta) return Promise.resolve(null);
+    return get("search/delta.json").then(function (d) {
+      if (!d.changed) d.changed = new Set(gaps(d.ids));
+      return d;
+    });
+  }
+  function own(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : null;
+  }
+  function kept(ids, delta) {
+    return delta ? ids.filter(function (id) { return !delta.changed.has(id); }) : ids;
+  }
+
   // A term's postings: {docs, title: Set, deck: Set}, or null when no document has it.
   function lookup(term) {
-    return get("search/t/" + shardOf(term) + ".json").then(function (shard) {
-      var e = Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
-      if (!e) return null;
-      return { term: term, docs: docList(e[0]), title: new Set(gaps(e[1])), deck: new Set(gaps(e[2])) };
+    return Promise.all([get("search/t/" + shardOf(term) + ".json"), loadDelta()]).then(function (got) {
+      var e = own(got[0], term) || [""], delta = got[1], d = delta && own(delta.t, term);
+      var base = docList(e[0]), docs = kept(base, delta);
+      var title = kept(gaps(e[1]), delta), deck = kept(gaps(e[2]), delta), added = [];
+      if (d) {
+        added = docList(d[0]);
+        docs = docs.concat(added).sort(function (a, b) { return a - b; });
+        title = title.concat(gaps(d[1]));
+        deck = deck.concat(gaps(d[2]));
+      }
+      if (!docs.length) return null;
+      return { term: term, docs: docs, base: base, added: added, delta: delta, title: new Set(title), deck: new Set(deck) };
     });
   }
   function positionsOf(p) {
     return get("search/p/" + shardOf(p.term) + ".json").then(function (shard) {
-      var lists = (shard[p.term] || "").split(";"), byDoc = new Map();
-      for (var i = 0; i < p.docs.length; i++) byDoc.set(p.docs[i], lists[i] || "");
+      var lists = (own(shard, p.term) || "").split(";"), byDoc = new Map();
+      for (var i = 0; i < p.base.length; i++) byDoc.set(p.base[i], lists[i] || "");
+      if (p.delta) {
+        var more = (own(p.delta.p, p.term) || "").split(";");
+        for (var j = 0; j < p.added.length; j++) byDoc.set(p.added[j], more[j] || "");
+      }
       p.positions = byDoc;
       return p;
     });
