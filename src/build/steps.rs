@@ -61,9 +61,10 @@ impl Session {
             self.render_step(&planned, &model, &statics, staging.as_ref(), &mut failures)
         });
         t.pages = page_timings;
-        let generated = timed(&mut t.feeds, "feeds, sitemap, search index", || {
+        let mut generated = timed(&mut t.feeds, "feeds, sitemap, robots", || {
             self.feeds_step(&model, &mut failures)
         });
+        generated.extend(timed(&mut t.search, "search index", || self.search_step(&model, scope)));
         if planned.replanned {
             let generated_paths = generated.iter().map(|g| &*g.path);
             failures.extend(render::url_clashes(&planned.plan.jobs, site, generated_paths));
@@ -245,7 +246,25 @@ impl Session {
         Known { pages, files }
     }
 
-    /// Atom feed (with the bodies it carries), sitemap, robots.txt and search index.
+    /// The search index's files (none when `search = false`): a whole build checks that the
+    /// files it keeps are still in the output folder.
+    fn search_step(&mut self, model: &Model, scope: Scope) -> Vec<feeds::Generated> {
+        if !self.config.search {
+            self.state.search = crate::search::SearchCache::default();
+            return Vec::new();
+        }
+        let signatures = &self.state.signatures;
+        let written = crate::search::Written {
+            record: &signatures.search,
+            hashes: &signatures.generated_hashes,
+            output_dir: &self.config.output_dir,
+            verify: scope == Scope::Whole,
+        };
+        let index = crate::search::generate(&model.site, &mut self.state.search, &written);
+        index.into_iter().map(|f| feeds::Generated::from_parts(f.path, f.text, f.hash)).collect()
+    }
+
+    /// Atom feed (with the bodies it carries), sitemap and robots.txt.
     fn feeds_step(&mut self, model: &Model, failures: &mut Vec<Failure>) -> Vec<feeds::Generated> {
         let bodies = self.load_feed_bodies(&model.site, failures);
         feeds::generate(&model.site, model.id, &bodies, &self.config, &mut self.state.feeds)
