@@ -486,7 +486,11 @@
   [sectionBox, fromBox, toBox].forEach(function (box) { if (box) box.addEventListener("change", function () { run(1); }); });
   prev.addEventListener("click", function () { turn(-1); });
   next.addEventListener("click", function () { turn(1); });
-  input.addEventListener("focus", function () { loadManifest().catch(function () {}); }, { once: true });
+  // The files every query needs are fetched when the reader starts, not when the query does.
+  input.addEventListener("focus", function () {
+    loadManifest().catch(function () {});
+    if (/^zh|^ja|^ko/i.test(document.documentElement.lang || "")) ensureFold().catch(function () {});
+  }, { once: true });
 
   var params = new URLSearchParams(window.location.search);
   if (sectionBox && params.get("section")) sectionBox.value = params.get("section");
