@@ -1,26 +1,15 @@
 //! The machine-readable outputs: `atom.xml`, `sitemap.xml`, the Google News sitemap
-//! `news-sitemap.xml`, `robots.txt` and the search index (`search.json`, a manifest of monthly
-//! shards `search/YYYY-MM.json`).
+//! `news-sitemap.xml` and `robots.txt` (the search index is `search`'s).
 //!
 //! Written straight from the [`Site`] (no templates), so they are valid whatever the theme
 //! does. Text is escaped for XML; every URL is absolute (Atom and sitemaps require it).
-//!
-//! The search index is sharded by month so that an edit re-assembles and rewrites one shard
-//! (a few MB at most) instead of the whole archive's index (45 MB at 10,000 articles), and so
-//! that a reader's browser can fetch the shards in parallel.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::path::Path;
 use std::sync::Arc;
 
-use chrono::Datelike;
-use rayon::prelude::*;
-
 use crate::config::Config;
-use crate::content::load::LoadedArticle;
 use crate::hash::hash_of;
-use crate::model::{Article, Site};
+use crate::model::Site;
 use crate::render::Bodies;
 
 /// A generated file: path under the output folder, its bytes, and a hash of them (equal
@@ -32,6 +21,11 @@ pub(crate) struct Generated {
 }
 
 impl Generated {
+    /// A generated file made elsewhere (the search index), with the hash of `text`.
+    pub(crate) fn from_parts(path: String, text: Arc<str>, hash: u64) -> Generated {
+        Generated { path, text, hash }
+    }
+
     fn new(path: &str, text: String) -> Generated {
         let hash = hash_of(&text);
         Generated { path: path.to_owned(), text: text.into(), hash }
@@ -41,11 +35,10 @@ impl Generated {
 /// What earlier runs of a session generated, so that `watch` redoes only what an edit
 /// changed. `model` identifies the site model the entries were made from: while it stays the
 /// same (edits applied in place keep URLs, sections and reporters), an article whose data is
-/// the same `Arc` as before has the same search entry and the same sitemap line.
+/// the same `Arc` as before has the same sitemap line.
 #[derive(Debug, Default)]
 pub(crate) struct FeedCache {
     model: Option<u64>,
-    search: SearchCache,
     /// The sitemap, with the hash of the article dates it was made from.
     sitemap: Option<(u64, Arc<str>, u64)>,
 }
@@ -74,9 +67,6 @@ pub(crate) fn generate(
         files.push(Generated::new(NEWS_SITEMAP, news_sitemap(site, config)));
     }
     files.push(Generated::new("robots.txt", robots(config)));
-    if config.search {
-        files.extend(search_index(site, same_model, &mut cache.search));
-    }
     files
 }
 
@@ -100,8 +90,8 @@ fn cached_sitemap(
     file
 }
 
-/// The paths [`generate`] will produce for this configuration that pages may link to (the
-/// search shards, which only `search.json` names, are left out).
+/// The paths the build generates for this configuration that pages may link to (the search
+/// index's `search.json` included; its shards, which only `search.json` names, left out).
 pub(crate) fn paths(config: &Config) -> Vec<&'static str> {
     let wanted = [
         (config.feeds, "atom.xml"),
@@ -376,154 +366,6 @@ fn news_sitemap(site: &Site, config: &Config) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
-}
-
-/// Search entries and shards assembled by earlier builds of this session: `watch`
-/// re-serialises only the entries an edit changed and re-assembles only their shards
-/// (serialising every entry and joining the whole index was most of an update's time at
-/// 10,000 articles).
-#[derive(Debug, Default)]
-pub(crate) struct SearchCache {
-    /// By article index: the data each entry was made from, the entry's key and its JSON.
-    by_index: Vec<(Arc<LoadedArticle>, u64, Arc<str>)>,
-    /// By month (`2024-05`): the shard's key and its JSON.
-    shards: HashMap<String, (u64, Arc<str>)>,
-}
-
-/// What a search entry depends on: the file (title, date, summary, text) and what the model
-/// adds (URL, section and author names).
-fn entry_key(article: &Article, site: &Site) -> u64 {
-    let section = article.section.map(|s| site.sections[s].name.as_str());
-    let authors: Vec<&str> =
-        article.authors.iter().map(|&a| site.authors[a].name.as_str()).collect();
-    hash_of(&(article.data.file_hash, &article.url, section, authors))
-}
-
-fn search_entry(article: &Article, site: &Site) -> Arc<str> {
-    #[derive(serde::Serialize)]
-    struct Entry<'a> {
-        title: &'a str,
-        url: &'a str,
-        date: String,
-        section: Option<&'a str>,
-        authors: Vec<&'a str>,
-        summary: &'a str,
-        text: &'a str,
-    }
-    let data = &article.data;
-    let entry = Entry {
-        title: &data.title,
-        url: &article.url,
-        date: data.date.to_string(),
-        section: article.section.map(|s| site.sections[s].name.as_str()),
-        authors: article.authors.iter().map(|&a| site.authors[a].name.as_str()).collect(),
-        summary: &data.summary,
-        text: &data.search_text,
-    };
-    serde_json::to_string(&entry).unwrap_or_default().into()
-}
-
-/// The year and month of an article's issue: the shard it goes in.
-fn shard_month(article: &Article, site: &Site) -> (i32, u32) {
-    let date = site.issues[article.issue].date;
-    (date.year(), date.month())
-}
-
-/// The client-side search index: `search.json`, which lists the shards newest first, and one
-/// shard per month of issues (`search/2024-05.json`), an array of entries newest first.
-fn search_index(site: &Site, same_model: bool, cache: &mut SearchCache) -> Vec<Generated> {
-    let entries = if same_model && cache.by_index.len() == site.articles.len() {
-        entries_in_place(site, &cache.by_index)
-    } else {
-        entries_by_path(site, &cache.by_index)
-    };
-    let mut files = Vec::new();
-    let mut manifest = Vec::new();
-    let mut shards = HashMap::new();
-    // Articles are newest issue first, so each month's articles are one run.
-    let mut start = 0;
-    while start < entries.len() {
-        let (year, number) = shard_month(&site.articles[start], site);
-        let same_month = |a: &&Article| shard_month(a, site) == (year, number);
-        let len = site.articles[start..].iter().take_while(same_month).count();
-        let month = format!("{year:04}-{number:02}");
-        let run = &entries[start..start + len];
-        let key = hash_of(&(&month, run.iter().map(|(key, _)| *key).collect::<Vec<u64>>()));
-        let text = match cache.shards.get(&month) {
-            Some((old, text)) if *old == key => Arc::clone(text),
-            _ => join_entries(run),
-        };
-        let path = format!("search/{month}.json");
-        manifest
-            .push(serde_json::json!({"url": format!("/{path}"), "month": month, "articles": len}));
-        files.push(Generated { path, text: Arc::clone(&text), hash: key });
-        shards.insert(month, (key, text));
-        start += len;
-    }
-    let manifest = serde_json::json!({"version": 2, "articles": entries.len(), "shards": manifest});
-    files.insert(0, Generated::new("search.json", manifest.to_string()));
-    cache.by_index = site
-        .articles
-        .iter()
-        .zip(&entries)
-        .map(|(a, (key, entry))| (Arc::clone(&a.data), *key, Arc::clone(entry)))
-        .collect();
-    cache.shards = shards;
-    files
-}
-
-/// Every article's search entry, reusing a cached one made from the same file, URL, section
-/// and reporters.
-fn entries_by_path(
-    site: &Site,
-    cached: &[(Arc<LoadedArticle>, u64, Arc<str>)],
-) -> Vec<(u64, Arc<str>)> {
-    let known: HashMap<&Path, (u64, &Arc<str>)> =
-        cached.iter().map(|(data, key, entry)| (data.path.as_path(), (*key, entry))).collect();
-    site.articles
-        .par_iter()
-        .map(|article| {
-            let key = entry_key(article, site);
-            match known.get(article.data.path.as_path()) {
-                Some((old, entry)) if *old == key => (key, Arc::clone(entry)),
-                _ => (key, search_entry(article, site)),
-            }
-        })
-        .collect()
-}
-
-/// Every article's search entry when the model is the one the cache was made from: only the
-/// articles whose data was swapped in place get a new entry.
-fn entries_in_place(
-    site: &Site,
-    cached: &[(Arc<LoadedArticle>, u64, Arc<str>)],
-) -> Vec<(u64, Arc<str>)> {
-    site.articles
-        .iter()
-        .zip(cached)
-        .map(|(article, (data, key, entry))| {
-            if Arc::ptr_eq(data, &article.data) {
-                (*key, Arc::clone(entry))
-            } else {
-                (entry_key(article, site), search_entry(article, site))
-            }
-        })
-        .collect()
-}
-
-/// A JSON array of serialised entries.
-fn join_entries(entries: &[(u64, Arc<str>)]) -> Arc<str> {
-    let mut json =
-        String::with_capacity(entries.iter().map(|(_, e)| e.len() + 1).sum::<usize>() + 2);
-    json.push('[');
-    for (i, (_, entry)) in entries.iter().enumerate() {
-        if i > 0 {
-            json.push(',');
-        }
-        json.push_str(entry);
-    }
-    json.push(']');
-    json.into()
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ pub mod model;
 pub(crate) mod output;
 pub(crate) mod postprocess;
 pub mod render;
+pub(crate) mod search;
+#[doc(hidden)]
+pub use search::tokens::terms_of_fields;
 pub mod serve;
 pub mod split;
 pub(crate) mod text;

@@ -196,7 +196,9 @@ impl Session {
                 pages
             }
         };
-        self.state.signatures = Signatures { pages, generated: generated_paths, generated_hashes };
+        let search = self.state.search.record();
+        self.state.signatures =
+            Signatures { pages, generated: generated_paths, generated_hashes, search };
         if self.defer_saves {
             self.unsaved = true;
         } else {

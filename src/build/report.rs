@@ -52,8 +52,10 @@ pub struct StageTimings {
     /// Rendering, post-processing, link checking and staging every page, in parallel (wall
     /// time).
     pub render: Duration,
-    /// Feeds, sitemap, search index.
+    /// Feeds, sitemap, robots.txt.
     pub feeds: Duration,
+    /// The search index (tokenising, shards, blocks).
+    pub search: Duration,
     /// Writing the output folder.
     pub write: Duration,
     /// Per template: total render time summed over threads, and calls.

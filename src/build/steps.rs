@@ -69,6 +69,7 @@ impl Session {
         // The pages and the feeds are made side by side: after a one-article edit each is a
         // few milliseconds that would otherwise add up between the edit and its page.
         let mut feed_cache = std::mem::take(&mut self.state.feeds);
+        let mut search_cache = std::mem::take(&mut self.state.search);
         let mut feed_failures = Vec::new();
         let this = &*self;
         let ((pages, page_timings), generated) = rayon::join(
@@ -79,12 +80,17 @@ impl Session {
                 })
             },
             || {
-                timed(&mut t.feeds, "feeds, sitemap, search index", || {
+                let mut generated = timed(&mut t.feeds, "feeds, sitemap, robots", || {
                     this.feeds_step(&mut feed_cache, &model, &mut feed_failures)
-                })
+                });
+                generated.extend(timed(&mut t.search, "search index", || {
+                    this.search_step(&mut search_cache, &model, scope)
+                }));
+                generated
             },
         );
         self.state.feeds = feed_cache;
+        self.state.search = search_cache;
         failures.append(&mut feed_failures);
         let t = &mut report.timings;
         t.pages = page_timings;
@@ -276,7 +282,30 @@ impl Session {
         Known { pages, files }
     }
 
-    /// Atom feed (with the bodies it carries), sitemap, robots.txt and search index.
+    /// The search index's files (none when `search = false`): a whole build checks that the
+    /// files it keeps are still in the output folder.
+    fn search_step(
+        &self,
+        cache: &mut crate::search::SearchCache,
+        model: &Model,
+        scope: Scope,
+    ) -> Vec<feeds::Generated> {
+        if !self.config.search {
+            *cache = crate::search::SearchCache::default();
+            return Vec::new();
+        }
+        let signatures = &self.state.signatures;
+        let written = crate::search::Written {
+            record: &signatures.search,
+            hashes: &signatures.generated_hashes,
+            output_dir: &self.config.output_dir,
+            verify: scope == Scope::Whole,
+        };
+        let index = crate::search::generate(&model.site, cache, &written);
+        index.into_iter().map(|f| feeds::Generated::from_parts(f.path, f.text, f.hash)).collect()
+    }
+
+    /// Atom feed (with the bodies it carries), sitemap and robots.txt.
     fn feeds_step(
         &self,
         cache: &mut FeedCache,

@@ -18,7 +18,8 @@ pub fn format(report: &Report) -> String {
         ("load templates", t.templates),
         ("list static files", t.statics),
         ("render + post + stage", t.render),
-        ("feeds, sitemap, search", t.feeds),
+        ("feeds, sitemap", t.feeds),
+        ("search index", t.search),
         ("write output", t.write),
     ];
     for (name, took) in stages {

@@ -119,8 +119,6 @@ pub(crate) struct Loaded {
 
 /// Summaries are cut at a sentence end within this many characters.
 const SUMMARY_CHARS: usize = 120;
-/// How much of an article's text goes into the search index.
-const SEARCH_CHARS: usize = 1500;
 
 /// Lists the Markdown files under `content/`, sorted, as paths relative to the root.
 pub(crate) fn list_content(config: &Config) -> Result<Vec<PathBuf>> {
@@ -324,15 +322,10 @@ pub(crate) fn base_slug(text: &str, fallback: &str) -> String {
     Some(slugify(text)).filter(|s| !s.is_empty()).unwrap_or_else(|| fallback.to_owned())
 }
 
-/// The part of an article's text the search index carries: enough to find it by its opening
-/// paragraphs without making `search.json` as large as the archive.
+/// The article's text as the search index carries it: all of it (a search must find every
+/// article that contains the words), with runs of white space made one space.
 fn search_excerpt(text: &str) -> String {
-    text.chars()
-        .take(SEARCH_CHARS)
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {

@@ -23,7 +23,7 @@ use crate::content::load::Entry;
 use crate::hash::hash_of;
 
 /// Bumped whenever the cache's layout or the meaning of its contents changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 /// Folder (under the site root) of the cache, its header file and its folder of segments.
 const DIR: &str = ".broadsheet-cache";
 const STATE: &str = "state.msgpack";

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::content::load::{self, Entry};
 use crate::feeds::FeedCache;
 use crate::fs::Stamp;
+use crate::search::SearchCache;
 
 pub(crate) mod cache;
 pub(crate) mod kept;
@@ -30,8 +31,10 @@ pub(crate) struct State {
     pub(crate) signatures: Signatures,
     /// The build cache's segments as last saved (see `cache::save`).
     pub(crate) segments: BTreeMap<String, u64>,
-    /// Search entries, shards and sitemap made by earlier runs of this process.
+    /// The sitemap made by earlier runs of this process.
     pub(crate) feeds: FeedCache,
+    /// The record of the search index last generated, saved with the signatures.
+    pub(crate) search: SearchCache,
     /// The model of the files as last loaded, when they loaded without a problem.
     pub(crate) model: Option<Model>,
     /// Content paths re-read since the model was made.
@@ -101,4 +104,7 @@ pub(crate) struct Signatures {
     pub(crate) generated: BTreeSet<String>,
     /// The hash of each generated file's bytes as written (see `feeds::Generated`).
     pub(crate) generated_hashes: BTreeMap<String, u64>,
+    /// What the search index in the output was made from (see `search::Record`).
+    #[serde(default)]
+    pub(crate) search: crate::search::Record,
 }

@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("render", 6),
     ("postprocess", 7),
     ("feeds", 7),
+    ("search", 7),
     ("output", 8),
     ("incremental", 9),
     ("build", 10),

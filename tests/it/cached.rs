@@ -40,7 +40,7 @@ fn assert_equals_clean_build(site: &TempSite, change: &str) {
     let run = site.run(&["build", "--no-cache", "--output-dir", out]);
     assert!(run.success, "{}", run.stderr);
     assert!(
-        read_tree(&site.path("public")) == read_tree(clean.path()),
+        crate::search_index::same_site(&site.path("public"), clean.path()),
         "after {change}, the cached build differs from a clean build"
     );
 }

@@ -13,6 +13,7 @@ mod images;
 mod interrupt;
 mod lock;
 mod reader;
+mod search_index;
 mod serve;
 mod split;
 mod split_photos;

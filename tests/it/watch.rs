@@ -65,13 +65,22 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// Asserts `out` holds exactly what a clean build of `site` writes.
+/// Asserts `out` holds exactly what a clean build of `site` writes. The search postings are
+/// compared by what they answer: a watch session keeps its edits in `search/delta.json` rather
+/// than re-assembling most shards, where a clean build has them in the shards.
 pub(crate) fn assert_equals_clean_build(site: &Path, out: &Path, step: &str) {
     let clean = tempfile::tempdir().unwrap();
     let options = BuildOptions { output_dir: Some(clean.path().into()), ..BuildOptions::default() };
     let report = broadsheet::build::build(site, &options).unwrap();
     assert!(report.failures.is_empty(), "{step}: clean build failed: {:?}", report.failures);
-    let (expected, actual) = (tree(clean.path()), tree(out));
+    if clean.path().join("search.json").exists() {
+        let same = crate::search_index::read(out) == crate::search_index::read(clean.path());
+        assert!(same, "{step}: the search index answers differently from a clean build's");
+    }
+    let postings = |t: BTreeMap<String, Vec<u8>>| -> BTreeMap<String, Vec<u8>> {
+        t.into_iter().filter(|(name, _)| !crate::search_index::is_postings_file(name)).collect()
+    };
+    let (expected, actual) = (postings(tree(clean.path())), postings(tree(out)));
     let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(&actual), names(&expected), "{step}: different files");
     for (name, bytes) in &expected {
@@ -424,4 +433,28 @@ fn watch_rebuilds_on_every_kind_of_change() {
 /// After a broken edit the last good pages stay: the page still has the previous text.
 fn assert_equals_clean_build_before_break(out: &Path) {
     assert!(read(out, "index.html").contains("passed the budget"));
+}
+
+/// An edited article goes to `search/delta.json`: the term shards are left as they were, and
+/// the index answers as a clean build's does.
+#[test]
+fn a_watch_edit_keeps_the_search_shards_and_writes_a_delta() {
+    let (dir, site) = fixture_copy();
+    let out = dir.path().join("out");
+    let options = BuildOptions { output_dir: Some(out.clone()), ..BuildOptions::default() };
+    let mut session = Session::start(&site, &options).unwrap();
+    assert!(session.update().failures.is_empty());
+    let shards = |out: &Path| -> BTreeMap<String, Vec<u8>> {
+        tree(out).into_iter().filter(|(name, _)| name.starts_with("search/t/")).collect()
+    };
+    let before = shards(&out);
+    let file = articles(&site)[0].clone();
+    let text = std::fs::read_to_string(site.join(&file)).unwrap();
+    std::fs::write(site.join(&file), format!("{text}\n\nZebracorn 斑马角兽。\n")).unwrap();
+    session.reload_files(std::slice::from_ref(&file));
+    assert!(session.update().failures.is_empty());
+    assert_eq!(shards(&out), before, "a term shard was rewritten");
+    let delta = read(&out, "search/delta.json");
+    assert!(delta.contains("Zebracorn 斑马角兽"), "{delta}");
+    assert_equals_clean_build(&site, &out, "after one edit");
 }

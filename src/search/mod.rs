@@ -1,0 +1,725 @@
+//! The client-side search index (see docs/search.md for the format and how a query runs).
+//!
+//! The postings are sharded by term hash: `search/t/N.json` (which documents hold each term,
+//! in which fields, and where its positions are) and `search/p/N.txt` (the positions, fetched
+//! by byte range for phrases only). Blocks of documents have one file each:
+//! `search/d/N.json` (title, URL, section, date, page, and where the text is) and
+//! `search/x/N.txt` (the texts excerpts are cut from, fetched by byte range for the results
+//! shown). `search.json` says how many shards there are and gives every document's section
+//! and date, for filtering before any fetch.
+//!
+//! A clean build tokenises every article in parallel and assembles the shards by term in
+//! parallel. What the shards were made from is kept with the build's signatures
+//! ([`Record`]); a later build (a new process or a watch update) whose articles are the same
+//! files in the same order except a few edited ones keeps every shard as it is and writes
+//! those articles' texts to `search/delta.json`, which the browser indexes itself: an edit
+//! tokenises nothing at build time and rewrites no shard. Past [`MAX_DELTA_BYTES`] of edited
+//! text, or when articles are added, removed or reordered, the shards are assembled again.
+//!
+//! It writes nothing itself: it hands the files to the build, which writes those that changed.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::hash::hash_of;
+use crate::model::{Article, Site};
+
+pub(crate) mod tokens;
+
+use tokens::{BODY, DECK, FxMap, LONG, TITLE};
+
+/// Documents per metadata file `search/d/N.json` (a result shown fetches its block, so it is
+/// kept small).
+const META_BLOCK: usize = 64;
+/// Documents per text file `search/x/N.txt` (fetched by byte range, so its size costs a query
+/// nothing; a watch edit rewrites one).
+const TEXT_BLOCK: usize = 256;
+/// About how many postings one term shard holds: the shard count is the power of two that
+/// keeps the average near this. At 10,000 articles that is 512 shards, a term file of about
+/// 11 KB on average: a two-character query fetches one.
+const POSTINGS_PER_SHARD: usize = 40_000;
+/// The shards are assembled in 2^TASK_BITS parallel tasks, each the keys starting with the
+/// same bits; there are at least as many shards.
+const TASK_BITS: u32 = 6;
+const TASKS: usize = 1 << TASK_BITS;
+/// At most this many bytes of edited articles' text go in `search/delta.json` (fetched with
+/// the first query: it must stay well inside the first query's 300 KB) before the shards
+/// are assembled again.
+const MAX_DELTA_BYTES: usize = 64 * 1024;
+/// Bumped whenever the index's format or tokenising changes, so old shards are not kept.
+const FORMAT: u32 = 2;
+
+/// One file of the index: path under the output folder, bytes, and a hash of them.
+pub(crate) struct SearchFile {
+    pub(crate) path: String,
+    pub(crate) text: Arc<str>,
+    pub(crate) hash: u64,
+}
+
+impl SearchFile {
+    fn new(path: String, text: String) -> SearchFile {
+        let hash = hash_of(&text);
+        SearchFile { path, text: text.into(), hash }
+    }
+}
+
+/// What the index in the output folder was made from, saved with the build's signatures so
+/// that the next build (in this process or another) keeps what is still right.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Record {
+    /// The hash of [`FORMAT`] and every document's path in id order (0: no index).
+    ids: u64,
+    /// log2 of the shard count.
+    bits: u32,
+    /// By document id: the hash of the article file the shards were assembled from.
+    made_from: Vec<u64>,
+    /// By metadata block: the hash of its rows.
+    meta: Vec<u64>,
+    /// By text block: the hash of its articles' file hashes.
+    texts: Vec<u64>,
+}
+
+/// The record of the index last generated, waiting to be saved with the signatures once
+/// the build is written.
+#[derive(Debug, Default)]
+pub(crate) struct SearchCache {
+    pending: Record,
+}
+
+impl SearchCache {
+    /// The record of the index last generated (see [`Record`]).
+    pub(crate) fn record(&self) -> Record {
+        self.pending.clone()
+    }
+}
+
+/// What the last build wrote, from the build's signatures.
+pub(crate) struct Written<'a> {
+    /// What the index in the output folder was made from.
+    pub(crate) record: &'a Record,
+    /// The hash of every generated file as written, by path under the output folder.
+    pub(crate) hashes: &'a BTreeMap<String, u64>,
+    pub(crate) output_dir: &'a Path,
+    /// Whether a kept file must be checked to be still in the output folder (a whole build:
+    /// someone may have deleted it; a watch update wrote it itself).
+    pub(crate) verify: bool,
+}
+
+impl Written<'_> {
+    /// `path` as last written (its hash, no bytes: the build compares hashes and writes
+    /// nothing), if it is still there.
+    fn kept(&self, path: String) -> Option<SearchFile> {
+        let hash = *self.hashes.get(&path)?;
+        let present = !self.verify || crate::fs::exists(&self.output_dir.join(&path));
+        present.then(|| SearchFile { path, text: Arc::from(""), hash })
+    }
+}
+
+/// Every file of the search index for `site`, keeping what the output already holds.
+pub(crate) fn generate(
+    site: &Site,
+    cache: &mut SearchCache,
+    written: &Written<'_>,
+) -> Vec<SearchFile> {
+    let started = std::time::Instant::now();
+    // Ids run from the oldest article (0) to the newest: a new issue moves no old id.
+    let docs: Vec<&Article> = site.articles.iter().rev().collect();
+    let mut record = Record { ids: ids_key(&docs), ..Record::default() };
+    let mut files = Vec::new();
+    let delta = match edited_since_assembly(&docs, written, record.ids) {
+        Some((edited, shards)) => {
+            record.bits = written.record.bits;
+            record.made_from = written.record.made_from.clone();
+            files.extend(shards);
+            edited
+        }
+        None => {
+            let (bits, shards) = assemble_all(&docs);
+            log::debug!("search: {} shards assembled after {:?}", 1 << bits, started.elapsed());
+            record.bits = bits;
+            record.made_from = docs.iter().map(|a| a.data.file_hash).collect();
+            files.extend(shards);
+            Vec::new()
+        }
+    };
+    files.push(manifest(site, &docs, record.bits, delta.len()));
+    if !delta.is_empty() {
+        files.push(delta_file(&docs, &delta));
+    }
+    files.push(SearchFile { path: "search/fold.json".to_owned(), ..FOLD.clone() });
+    let (meta, meta_files) = metadata_blocks(site, &docs, written);
+    let (texts, text_files) = text_blocks(&docs, written);
+    files.extend(meta_files);
+    files.extend(text_files);
+    record.meta = meta;
+    record.texts = texts;
+    cache.pending = record;
+    log::debug!("search: {} files after {:?}", files.len(), started.elapsed());
+    files
+}
+
+/// What the shards' document ids stand for.
+fn ids_key(docs: &[&Article]) -> u64 {
+    let paths: Vec<&Path> = docs.iter().map(|a| a.data.path.as_path()).collect();
+    hash_of(&(FORMAT, paths)).max(1)
+}
+
+/// When the shards in the output were made from these documents except a few edited ones
+/// (at most [`MAX_DELTA_BYTES`] of their text): the edited ids and the kept shard files.
+fn edited_since_assembly(
+    docs: &[&Article],
+    written: &Written<'_>,
+    ids: u64,
+) -> Option<(Vec<u32>, Vec<SearchFile>)> {
+    let record = written.record;
+    if record.ids != ids || record.made_from.len() != docs.len() {
+        return None;
+    }
+    let edited: Vec<u32> = (0..docs.len())
+        .filter(|&id| docs[id].data.file_hash != record.made_from[id])
+        .map(|id| id as u32)
+        .collect();
+    let bytes: usize = edited.iter().map(|&id| delta_len(docs[id as usize])).sum();
+    if bytes > MAX_DELTA_BYTES {
+        return None;
+    }
+    let shards = (0..1_usize << record.bits)
+        .flat_map(|s| [format!("search/t/{s}.json"), format!("search/p/{s}.txt")])
+        .map(|path| written.kept(path))
+        .collect::<Option<Vec<SearchFile>>>()?;
+    Some((edited, shards))
+}
+
+/// An article's deck: kicker and subtitle, a line apart.
+fn deck(article: &Article) -> String {
+    let data = &article.data;
+    let parts = [data.kicker.as_deref(), data.subtitle.as_deref()];
+    parts.into_iter().flatten().collect::<Vec<&str>>().join("\n")
+}
+
+fn delta_len(article: &Article) -> usize {
+    let data = &article.data;
+    let deck =
+        data.kicker.as_ref().map_or(0, String::len) + data.subtitle.as_ref().map_or(0, String::len);
+    data.title.len() + deck + data.search_text.len()
+}
+
+/// `search/delta.json`: `{"docs": [[id, title, deck, body], …]}` for the articles edited since
+/// the shards were assembled. The browser tokenises them as the build does, drops these ids
+/// from what the shards say and takes them from here.
+fn delta_file(docs: &[&Article], edited: &[u32]) -> SearchFile {
+    let rows: Vec<serde_json::Value> = edited
+        .iter()
+        .map(|&id| {
+            let data = &docs[id as usize].data;
+            serde_json::json!([id, data.title, deck(docs[id as usize]), data.search_text])
+        })
+        .collect();
+    let text = serde_json::json!({ "docs": rows }).to_string();
+    SearchFile::new("search/delta.json".to_owned(), text)
+}
+
+/// Tokenises every document and assembles every shard: log2 of the shard count, and the
+/// shard files. Documents are tokenised in parallel runs; each run scatters its terms into
+/// one bucket per range of keys (its documents' terms are sorted by key, so each goes in
+/// as a slice), and the term lists are dropped. Each range is then assembled from its
+/// buckets, in document order, reading only its own memory.
+fn assemble_all(docs: &[&Article]) -> (u32, Vec<SearchFile>) {
+    let started = std::time::Instant::now();
+    let run = docs.len().div_ceil(4 * rayon::current_num_threads()).max(1);
+    let runs: Vec<Vec<Bucket>> = docs
+        .par_chunks(run)
+        .enumerate()
+        .map(|(n, chunk)| scatter(chunk, (n * run) as u32))
+        .collect();
+    let postings: usize = runs.iter().flatten().map(|b| b.keys.len()).sum();
+    log::debug!("search: tokenised {postings} postings in {:?}", started.elapsed());
+    let bits = shard_bits(postings);
+    let count = 1_usize << bits;
+    let per_task = count / TASKS;
+    let shards: Vec<(String, String)> = (0..TASKS)
+        .into_par_iter()
+        .flat_map_iter(|task| {
+            let buckets: Vec<&Bucket> = runs.iter().map(|r| &r[task]).collect();
+            assemble_task(&buckets, docs.len(), bits, task * per_task, per_task)
+        })
+        .collect();
+    // The shards' bytes follow from the documents: their hash is made from those (hashing
+    // 57 MB of shards at 10,000 articles would cost more than some of the steps above).
+    let made_from: Vec<u64> = docs.iter().map(|a| a.data.file_hash).collect();
+    let inputs = hash_of(&(FORMAT, ids_key(docs), bits, made_from));
+    let files = shards
+        .into_iter()
+        .enumerate()
+        .flat_map(|(s, (terms, positions))| {
+            let hash = |kind: &str| hash_of(&(inputs, kind, s));
+            [
+                SearchFile {
+                    path: format!("search/t/{s}.json"),
+                    text: terms.into(),
+                    hash: hash("t"),
+                },
+                SearchFile {
+                    path: format!("search/p/{s}.txt"),
+                    text: positions.into(),
+                    hash: hash("p"),
+                },
+            ]
+        })
+        .collect();
+    (bits, files)
+}
+
+/// The postings of a run of documents whose keys fall in one of the [`TASKS`] ranges, in
+/// document order: posting `j` has a sort key (term key << 32 | code), a document, fields,
+/// and its positions from `position_starts[j]` to the next posting's start.
+#[derive(Default)]
+struct Bucket {
+    keys: Vec<u64>,
+    docs: Vec<u32>,
+    fields: Vec<u8>,
+    position_starts: Vec<u32>,
+    positions: Vec<u32>,
+    /// The text of each posting whose code is [`LONG`], by posting index, sorted.
+    long: Vec<(u32, Box<str>)>,
+}
+
+impl Bucket {
+    fn with_capacity(postings: usize) -> Bucket {
+        Bucket {
+            keys: Vec::with_capacity(postings),
+            docs: Vec::with_capacity(postings),
+            fields: Vec::with_capacity(postings),
+            position_starts: Vec::with_capacity(postings),
+            positions: Vec::with_capacity(postings),
+            long: Vec::new(),
+        }
+    }
+
+    fn positions(&self, j: usize) -> &[u32] {
+        let end = self.position_starts.get(j + 1).map_or(self.positions.len(), |&e| e as usize);
+        &self.positions[self.position_starts[j] as usize..end]
+    }
+
+    fn long_text(&self, j: usize) -> &str {
+        let at = self.long.binary_search_by_key(&(j as u32), |(index, _)| *index);
+        at.map_or("", |at| &self.long[at].1)
+    }
+}
+
+/// Tokenises a run of documents (the first has id `first`) into one bucket per task range.
+fn scatter(chunk: &[&Article], first: u32) -> Vec<Bucket> {
+    // About 0.3 postings and 0.3 positions per byte of text (CJK: 3 bytes a character): grow
+    // each bucket once, by an amount bounded by the text (not by any one article).
+    let bytes: usize = chunk.iter().map(|a| delta_len(a)).sum();
+    let expected = bytes * 3 / 10 / TASKS;
+    let mut buckets: Vec<Bucket> = (0..TASKS).map(|_| Bucket::with_capacity(expected)).collect();
+    let task_shift = 32 - TASK_BITS;
+    for (n, article) in chunk.iter().enumerate() {
+        let doc = first + n as u32;
+        let data = &article.data;
+        let deck = deck(article);
+        let fields = [(TITLE, data.title.as_str()), (DECK, &deck), (BODY, &data.search_text)];
+        tokens::each_term(&fields, |term| {
+            let bucket = &mut buckets[(term.key >> task_shift) as usize];
+            if term.code == LONG {
+                bucket.long.push((bucket.keys.len() as u32, term.text.into()));
+            }
+            bucket.keys.push(u64::from(term.key) << 32 | u64::from(term.code));
+            bucket.docs.push(doc);
+            bucket.fields.push(term.fields);
+            bucket.position_starts.push(bucket.positions.len() as u32);
+            bucket.positions.extend_from_slice(term.positions);
+        });
+    }
+    buckets
+}
+
+/// log2 of the number of term shards for this many postings.
+fn shard_bits(postings: usize) -> u32 {
+    let bits = (postings / POSTINGS_PER_SHARD).max(1).next_power_of_two().trailing_zeros();
+    bits.max(TASK_BITS)
+}
+
+/// A posting in a task's buckets: (bucket, index in it).
+type At = (u32, u32);
+
+/// One shard being assembled: each distinct term gets an index on first sight.
+#[derive(Default)]
+struct ShardTerms<'a> {
+    by_code: FxMap<u32, u32>,
+    by_text: FxMap<&'a str, u32>,
+    counts: Vec<u32>,
+    /// (term index, posting).
+    postings: Vec<(u32, At)>,
+}
+
+impl<'a> ShardTerms<'a> {
+    fn add(&mut self, bucket: &'a Bucket, at: At) {
+        let next = self.counts.len() as u32;
+        let j = at.1 as usize;
+        let index = match bucket.keys[j] as u32 {
+            LONG => *self.by_text.entry(bucket.long_text(j)).or_insert(next),
+            code => *self.by_code.entry(code).or_insert(next),
+        };
+        if index == next {
+            self.counts.push(0);
+        }
+        self.counts[index as usize] += 1;
+        self.postings.push((index, at));
+    }
+
+    /// The postings grouped by term (counting sort), each term's in document order.
+    fn grouped(&self) -> Vec<At> {
+        let mut next = Vec::with_capacity(self.counts.len());
+        let mut total = 0;
+        for &count in &self.counts {
+            next.push(total);
+            total += count;
+        }
+        let mut out = vec![(0, 0); self.postings.len()];
+        for &(index, at) in &self.postings {
+            let slot = &mut next[index as usize];
+            out[*slot as usize] = at;
+            *slot += 1;
+        }
+        out
+    }
+}
+
+/// The `len` shards from `first` (their term file and position file), from the task's
+/// buckets (one per run of documents, in document order).
+fn assemble_task(
+    buckets: &[&Bucket],
+    total: usize,
+    bits: u32,
+    first: usize,
+    len: usize,
+) -> Vec<(String, String)> {
+    let shift = 32 - bits;
+    let mut shards: Vec<ShardTerms<'_>> = (0..len).map(|_| ShardTerms::default()).collect();
+    for (b, bucket) in buckets.iter().enumerate() {
+        for (j, &key) in bucket.keys.iter().enumerate() {
+            let shard = ((key >> 32) as u32 >> shift) as usize - first;
+            shards[shard].add(bucket, (b as u32, j as u32));
+        }
+    }
+    shards.iter().map(|shard| encode_shard(buckets, total, shard)).collect()
+}
+
+/// A shard's two files: `{"term": [docs, title docs, deck docs, start, length]}` (for a term
+/// without positions, trailing empty lists left out and no range) and the position lists,
+/// each term's at its `start` (bytes): for each document of its `docs`, in order, its
+/// positions as base-36 gaps joined by `,`, documents separated by `;`.
+fn encode_shard(buckets: &[&Bucket], total: usize, shard: &ShardTerms<'_>) -> (String, String) {
+    let mut json = Vec::with_capacity(shard.postings.len() * 4);
+    json.push(b'{');
+    let mut positions = Vec::with_capacity(shard.postings.len() * 4);
+    let grouped = shard.grouped();
+    let mut start = 0;
+    let mut ids = Vec::new();
+    let (mut title, mut deck) = (Vec::new(), Vec::new());
+    for &count in &shard.counts {
+        let run = &grouped[start..start + count as usize];
+        start += count as usize;
+        let (b, j) = run[0];
+        let first = buckets[b as usize];
+        if json.len() > 1 {
+            json.push(b',');
+        }
+        push_term_name(&mut json, first, j as usize);
+        ids.clear();
+        title.clear();
+        deck.clear();
+        for &(b, j) in run {
+            let bucket = buckets[b as usize];
+            let doc = bucket.docs[j as usize];
+            ids.push(doc);
+            let fields = bucket.fields[j as usize];
+            if fields & TITLE != 0 {
+                title.push(doc);
+            }
+            if fields & DECK != 0 {
+                deck.push(doc);
+            }
+        }
+        json.extend_from_slice(b":[\"");
+        push_doc_list(&mut json, &ids, total);
+        json.push(b'"');
+        let positional = !first.positions(j as usize).is_empty();
+        if positional || !title.is_empty() || !deck.is_empty() {
+            json.extend_from_slice(b",\"");
+            push_deltas_bytes(&mut json, &title);
+            json.push(b'"');
+        }
+        if positional || !deck.is_empty() {
+            json.extend_from_slice(b",\"");
+            push_deltas_bytes(&mut json, &deck);
+            json.push(b'"');
+        }
+        if positional {
+            let at = positions.len();
+            for (n, &(b, j)) in run.iter().enumerate() {
+                if n > 0 {
+                    positions.push(b';');
+                }
+                push_deltas_bytes(&mut positions, buckets[b as usize].positions(j as usize));
+            }
+            let _ = write!(json, ",{at},{}", positions.len() - at);
+        }
+        json.push(b']');
+    }
+    json.push(b'}');
+    // Only ASCII and term texts (valid UTF-8) went in.
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap_or_default();
+    (text(json), text(positions))
+}
+
+/// Appends posting `j`'s term as a JSON string.
+fn push_term_name(json: &mut Vec<u8>, bucket: &Bucket, j: usize) {
+    match bucket.keys[j] as u32 {
+        LONG => json.extend_from_slice(
+            serde_json::to_string(bucket.long_text(j)).unwrap_or_default().as_bytes(),
+        ),
+        code => {
+            // CJK characters need no escaping.
+            json.push(b'"');
+            for part in [code >> 16, code & 0xFFFF] {
+                if let Some(c) = char::from_u32(part).filter(|_| part != 0) {
+                    json.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                }
+            }
+            json.push(b'"');
+        }
+    }
+}
+
+/// A sorted list of document ids: base-36 gaps joined by `,`, or, when that would be longer,
+/// `~` and a bitmap of all documents in base64 (bit `i % 8` of byte `i / 8` is document `i`).
+fn push_doc_list(out: &mut Vec<u8>, ids: &[u32], total: usize) {
+    let bitmap_len = total.div_ceil(8).div_ceil(3) * 4 + 1;
+    if ids.len() * 2 > bitmap_len {
+        let mut bytes = vec![0_u8; total.div_ceil(8)];
+        for &id in ids {
+            bytes[id as usize / 8] |= 1 << (id % 8);
+        }
+        out.push(b'~');
+        push_base64(out, &bytes);
+        return;
+    }
+    push_deltas_bytes(out, ids);
+}
+
+/// Appends base-36 gaps between sorted numbers (the first from 0), joined by `,`.
+fn push_deltas_bytes(out: &mut Vec<u8>, numbers: &[u32]) {
+    let mut previous = 0;
+    for (i, &n) in numbers.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_base36(out, n - previous);
+        previous = n;
+    }
+}
+
+fn push_base36(out: &mut Vec<u8>, mut n: u32) {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    // Most gaps are small: one or two digits without the loop.
+    if n < 36 {
+        out.push(DIGITS[n as usize]);
+        return;
+    }
+    if n < 36 * 36 {
+        out.extend_from_slice(&[DIGITS[(n / 36) as usize], DIGITS[(n % 36) as usize]]);
+        return;
+    }
+    let mut buf = [0_u8; 8];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = DIGITS[(n % 36) as usize];
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[at..]);
+}
+
+fn push_base64(out: &mut Vec<u8>, bytes: &[u8]) {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0_u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize]);
+            } else {
+                out.push(b'=');
+            }
+        }
+    }
+}
+
+/// `search.json`: the shard count, block sizes, the sections and each document's section (one
+/// character, `0` + the section's number, `-` for none), the first id of each issue date, and
+/// how many documents `search/delta.json` holds (0: there is none).
+fn manifest(site: &Site, docs: &[&Article], bits: u32, delta: usize) -> SearchFile {
+    let sections: Vec<&str> = site.sections.iter().map(|s| s.name.as_str()).collect();
+    let doc_sections: String = docs
+        .iter()
+        .map(|a| a.section.and_then(|s| char::from_u32(48 + s as u32)).unwrap_or('-'))
+        .collect();
+    let mut dates: Vec<(usize, String)> = Vec::new();
+    for (id, article) in docs.iter().enumerate() {
+        let date = site.issues[article.issue].date.to_string();
+        if dates.last().is_none_or(|(_, last)| *last != date) {
+            dates.push((id, date));
+        }
+    }
+    let manifest = serde_json::json!({
+        "version": 4,
+        "docs": docs.len(),
+        "shardBits": bits,
+        "block": META_BLOCK,
+        "textBlock": TEXT_BLOCK,
+        "sections": sections,
+        "docSections": doc_sections,
+        "dates": dates,
+        "delta": delta,
+    });
+    SearchFile::new("search.json".to_owned(), manifest.to_string())
+}
+
+/// `search/d/N.json`: for documents `N * META_BLOCK` on, `[title, url, section, date, page,
+/// start, length]` each, where the text is in its text block (bytes). A block whose rows
+/// are those last written is kept. Returns each block's key and the files.
+fn metadata_blocks(
+    site: &Site,
+    docs: &[&Article],
+    written: &Written<'_>,
+) -> (Vec<u64>, Vec<SearchFile>) {
+    let starts = text_starts(docs);
+    let blocks: Vec<(u64, SearchFile)> = docs
+        .par_chunks(META_BLOCK)
+        .enumerate()
+        .map(|(block, chunk)| {
+            let first = block * META_BLOCK;
+            let rows: Vec<_> = chunk
+                .iter()
+                .enumerate()
+                .map(|(n, a)| metadata_row(a, site, starts[first + n], a.data.search_text.len()))
+                .collect();
+            let key = hash_of(&rows);
+            let path = format!("search/d/{block}.json");
+            if written.record.meta.get(block) == Some(&key)
+                && let Some(file) = written.kept(path.clone())
+            {
+                return (key, file);
+            }
+            let values: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(title, url, section, date, page, start, len)| {
+                    serde_json::json!([title, url, section, date.to_string(), page, start, len])
+                })
+                .collect();
+            (key, SearchFile::new(path, serde_json::Value::Array(values).to_string()))
+        })
+        .collect();
+    blocks.into_iter().unzip()
+}
+
+/// Each document's byte offset in its text block.
+fn text_starts(docs: &[&Article]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(docs.len());
+    for chunk in docs.chunks(TEXT_BLOCK) {
+        let mut at = 0;
+        for article in chunk {
+            starts.push(at);
+            at += article.data.search_text.len();
+        }
+    }
+    starts
+}
+
+/// One metadata row, see [`metadata_blocks`].
+type Row<'a> =
+    (&'a str, &'a str, Option<&'a str>, chrono::NaiveDate, Option<&'a str>, usize, usize);
+
+fn metadata_row<'a>(a: &'a Article, site: &'a Site, start: usize, len: usize) -> Row<'a> {
+    let section = a.section.map(|s| site.sections[s].name.as_str());
+    let date = site.issues[a.issue].date;
+    (&a.data.title, &a.url, section, date, a.data.page.as_deref(), start, len)
+}
+
+/// `search/x/N.txt`: the texts of documents `N * TEXT_BLOCK` on, one after the other (the
+/// metadata rows say where each starts). A block made from the same files as last written
+/// is kept. Returns each block's key and the files.
+fn text_blocks(docs: &[&Article], written: &Written<'_>) -> (Vec<u64>, Vec<SearchFile>) {
+    let blocks: Vec<(u64, SearchFile)> = docs
+        .par_chunks(TEXT_BLOCK)
+        .enumerate()
+        .map(|(block, chunk)| {
+            let hashes: Vec<u64> = chunk.iter().map(|a| a.data.file_hash).collect();
+            let key = hash_of(&hashes);
+            let path = format!("search/x/{block}.txt");
+            if written.record.texts.get(block) == Some(&key)
+                && let Some(file) = written.kept(path.clone())
+            {
+                return (key, file);
+            }
+            let text: String = chunk.iter().map(|a| a.data.search_text.as_str()).collect();
+            // The bytes follow from the files (hashing 58 MB of text would cost more).
+            let hash = hash_of(&(FORMAT, "x", key));
+            (key, SearchFile { path, text: text.into(), hash })
+        })
+        .collect();
+    blocks.into_iter().unzip()
+}
+
+/// `search/fold.json`: the traditional → simplified table, as one string of pairs.
+static FOLD: LazyLock<SearchFile> = LazyLock::new(|| {
+    let pairs: String = tokens::fold_table().into_iter().flat_map(|(a, b)| [a, b]).collect();
+    SearchFile::new(String::new(), serde_json::Value::String(pairs).to_string())
+});
+
+impl Clone for SearchFile {
+    fn clone(&self) -> SearchFile {
+        SearchFile { path: self.path.clone(), text: Arc::clone(&self.text), hash: self.hash }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc_list(ids: &[u32], total: usize) -> String {
+        let mut out = Vec::new();
+        push_doc_list(&mut out, ids, total);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn dense_lists_become_bitmaps_and_sparse_ones_gaps() {
+        assert_eq!(doc_list(&[3, 40, 41], 1000), "3,11,1");
+        assert_eq!(doc_list(&[0, 1, 2, 9], 10), "~BwI=");
+    }
+
+    #[test]
+    fn base64_matches_the_standard_alphabet() {
+        let mut out = Vec::new();
+        push_base64(&mut out, b"Man");
+        push_base64(&mut out, b"Ma");
+        assert_eq!(out, b"TWFuTWE=");
+    }
+
+    #[test]
+    fn the_shard_count_grows_with_the_postings() {
+        assert_eq!(shard_bits(0), TASK_BITS);
+        assert_eq!(shard_bits(20_000_000), 9);
+    }
+}
