@@ -211,20 +211,20 @@ fn retitles_applied_in_place_move_pages_as_a_clean_build_does() {
 #[test]
 fn a_cached_build_after_an_image_change_equals_a_clean_build() {
     let sample = |name: &str| {
-        let path = crate::support::repo_root().join("content/2024-05-24/images").join(name);
+        let path = crate::support::repo_root().join("tests/fixtures/images").join(name);
         std::fs::read(path).unwrap()
     };
     let site = TempSite::new("basic");
     let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
     site.write("site.toml", format!("{toml}\n[images]\nwidths = [320]\nquality = 60\n"));
-    site.write("content/2024-06-01/images/photo.jpg", sample("p1_1.jpg"));
+    site.write("content/2024-06-01/images/photo.jpg", sample("harbour.jpg"));
     site.write(
         "content/2024-06-01/01-photo.md",
         "---\ntitle: 港口新貌\nsection: 要闻\n---\n\n第一段。\n\n![港口](images/photo.jpg)\n",
     );
     std::thread::sleep(SETTLE);
     assert!(site.run(&["build"]).success);
-    site.write("content/2024-06-01/images/photo.jpg", sample("p1_3.jpg"));
+    site.write("content/2024-06-01/images/photo.jpg", sample("tower.jpg"));
     let run = site.run(&["build"]);
     assert!(run.success, "{}", run.stderr);
     assert_equals_clean_build(&site, "replacing an image");
