@@ -2,12 +2,11 @@
 //! what the link already has.
 //!
 //! What this pass is not: a judge of which links are internal for the link checker (that is
-//! [`super::urls`]); it only marks `<a href>` elements.
+//! the `urls` pass); it only marks `<a href>` elements.
 
 use lol_html::html_content::Element;
 use lol_html::{HandlerResult, element};
 
-use super::urls::split_origin;
 use super::{Handler, PostOptions};
 
 /// The pass's handler, on `<a href>`.
@@ -54,6 +53,18 @@ fn add_token(list: Option<&str>, token: &str) -> Option<String> {
     }
     let list = list.trim();
     Some(if list.is_empty() { token.to_owned() } else { format!("{list} {token}") })
+}
+
+/// `https://host:port/p?q` → (`https://host:port`, `/p?q`) for `http`/`https` URLs.
+pub(super) fn split_origin(url: &str) -> Option<(&str, &str)> {
+    let scheme_end = url.find("://")?;
+    let scheme = &url[..scheme_end];
+    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+        return None;
+    }
+    let host_start = scheme_end + 3;
+    let path_start = url[host_start..].find(['/', '?', '#']).map_or(url.len(), |i| host_start + i);
+    Some((&url[..path_start], &url[path_start..]))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use lol_html::html_content::Element;
 use lol_html::{HandlerResult, element};
 
 use super::entities::decode_entities;
+use super::external::split_origin;
 use super::{Handler, PostOptions};
 
 /// Attributes holding a single URL, with the selector of the elements that carry them.
@@ -215,18 +216,6 @@ fn same_site_path<'u>(url: &'u str, opts: &PostOptions) -> Option<&'u str> {
         Some('/') => Some(rest),
         Some(_) => None, // `/newsroom` is not under `/news`
     }
-}
-
-/// `https://host:port/p?q` → (`https://host:port`, `/p?q`) for `http`/`https` URLs.
-pub(super) fn split_origin(url: &str) -> Option<(&str, &str)> {
-    let scheme_end = url.find("://")?;
-    let scheme = &url[..scheme_end];
-    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
-        return None;
-    }
-    let host_start = scheme_end + 3;
-    let path_start = url[host_start..].find(['/', '?', '#']).map_or(url.len(), |i| host_start + i);
-    Some((&url[..path_start], &url[path_start..]))
 }
 
 /// Internal link targets of one page, deduplicated, in order of first appearance.

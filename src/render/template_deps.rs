@@ -8,6 +8,9 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::hash::hash_of;
 
+/// The prefix of fragment templates' names.
+pub(crate) const FRAGMENTS: &str = "fragments/";
+
 /// Per template, a hash of its source and of every template it reaches through `extends`,
 /// `include` or `import` with a literal name. If any of those tags names a template through an
 /// expression, no closure can be known, and every template gets the hash of the whole set.
@@ -37,7 +40,7 @@ fn closure_hash(
 ) -> u64 {
     let mut seen = BTreeSet::new();
     // Every page shows the fragments (`render::fragments_for`), whichever template it uses.
-    let fragments = texts.keys().filter(|name| name.starts_with(super::templates::FRAGMENTS));
+    let fragments = texts.keys().filter(|name| name.starts_with(FRAGMENTS));
     let mut stack: Vec<String> =
         std::iter::once(start.to_owned()).chain(fragments.map(|n| (*n).to_owned())).collect();
     while let Some(name) = stack.pop() {

@@ -21,6 +21,8 @@ use crate::content::theme::TemplateFile;
 use crate::model::urls::make_url;
 use crate::text::escape_html;
 
+pub(crate) use super::template_deps::FRAGMENTS;
+
 /// The loaded templates plus where each came from.
 pub struct Templates {
     /// The Tera instance (read-only while rendering; `Tera` is `Sync`).
@@ -185,9 +187,6 @@ impl Templates {
         (rendering.to_owned(), None)
     }
 }
-
-/// The prefix of fragment templates' names.
-pub(crate) const FRAGMENTS: &str = "fragments/";
 
 /// (`nav`, `fragments/nav.html`) for each fragment template, sorted by name.
 fn fragment_names(raw: &[(String, String)]) -> Vec<(String, String)> {
