@@ -299,18 +299,31 @@
       var needed = [];
       phrases.forEach(function (ph) { ph.forEach(function (k) { needed.push(k.p); }); });
       var ready = docs.length && needed.length ? Promise.all(needed.map(positionsOf)) : Promise.resolve();
+      // Most candidates of a phrase are hits: fetching the first page's metadata blocks while
+      // the positions load saves the round trip after them (get() keeps the promises).
+      if (needed.length) prefetchRows(ranked(docs, wanted).slice(0, PER_PAGE));
       return ready.then(function () {
         docs = docs.filter(function (id) { return phrases.every(function (ph) { return hasPhrase(id, ph); }); });
-        var hits = docs.map(function (id) {
-          var score = 0;
-          wanted.forEach(function (k) { score += k.p.title.has(id) ? 100 : k.p.deck.has(id) ? 10 : 1; });
-          return { id: id, score: score };
-        });
-        // Best first; on ties newer first (ids grow with the date).
-        hits.sort(function (a, b) { return b.score - a.score || b.id - a.id; });
-        return { hits: hits, parts: parts };
+        return { hits: ranked(docs, wanted), parts: parts };
       });
     });
+  }
+
+  // Best first (title > kicker/subtitle > body); on ties newer first (ids grow with the date).
+  function ranked(docs, wanted) {
+    var hits = docs.map(function (id) {
+      var score = 0;
+      wanted.forEach(function (k) { score += k.p.title.has(id) ? 100 : k.p.deck.has(id) ? 10 : 1; });
+      return { id: id, score: score };
+    });
+    hits.sort(function (a, b) { return b.score - a.score || b.id - a.id; });
+    return hits;
+  }
+
+  function rowsBlock(id) { return "search/d/" + Math.floor(id / manifest.block) + ".json"; }
+
+  function prefetchRows(hits) {
+    hits.forEach(function (h) { get(rowsBlock(h.id)).catch(function () {}); });
   }
 
   function passes(id, filters) {
@@ -414,7 +427,7 @@
     page = Math.min(Math.max(1, page), pages);
     var shown = hits.slice((page - 1) * PER_PAGE, page * PER_PAGE);
     var needles = result.parts.map(function (part) { return part.text; });
-    var blocks = shown.map(function (h) { return get("search/d/" + Math.floor(h.id / manifest.block) + ".json"); });
+    var blocks = shown.map(function (h) { return get(rowsBlock(h.id)); });
     return Promise.all(blocks).then(function (rows) {
       list.textContent = "";
       shown.forEach(function (h, i) { list.appendChild(resultItem(h.id, rows[i][h.id % manifest.block], needles)); });
