@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 
 use super::report::RenderTimings;
-use crate::content::load::{load_body, load_marked_body};
+use crate::content::load::load_marked_body;
 use crate::model::Article;
 use crate::model::urls::output_path;
 use crate::output::Staging;
@@ -54,8 +54,14 @@ pub(crate) struct Sink<'a> {
 
 /// An article's body as HTML, its images shown as responsive pictures.
 pub(super) fn article_body(config: &crate::config::Config, article: &Article) -> Result<String> {
-    let html = load_body(config, &article.data.path)?;
-    crate::images::rewrite_body(&html, &article.data.pictures, &config.images)
+    pictured_body(config, article).map(|(html, _)| html)
+}
+
+/// [`article_body`], and whether the body kept raw HTML (lol_html is needed only then).
+fn pictured_body(config: &crate::config::Config, article: &Article) -> Result<(String, bool)> {
+    let body = load_marked_body(config, &article.data.path)?;
+    let html = crate::images::rewrite_body(&body.html, &article.data.pictures, &config.images)?;
+    Ok((html, body.has_raw_html))
 }
 
 /// An article's body as its page shows it: post-processed here unless the whole page will be.
@@ -64,11 +70,10 @@ fn page_body(
     article: &Article,
     post: Option<&PostOptions<'_>>,
 ) -> Result<Body> {
-    let body = load_marked_body(config, &article.data.path)?;
-    let html = crate::images::rewrite_body(&body.html, &article.data.pictures, &config.images)?;
+    let (html, has_raw_html) = pictured_body(config, article)?;
     let Some(post) = post else { return Ok(Body { html, ..Body::default() }) };
     let started = Instant::now();
-    let markdown_only = !body.has_raw_html;
+    let markdown_only = !has_raw_html;
     let processed =
         postprocess::process_fragment(&html, post, markdown_only).with_context(|| {
             format!("failed to post-process the body of `{}`", article.data.path.display())

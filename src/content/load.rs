@@ -196,11 +196,7 @@ fn load_stamped(
 /// The body of the article at `path` (relative to the root) as HTML, read and rendered when a
 /// page shows it. Bodies are not kept with the loaded articles: at 10,000 articles they would
 /// hold about 65 MB for the whole build, where rendering needs only the pages in flight.
-pub(crate) fn load_body(config: &Config, path: &Path) -> Result<String> {
-    load_marked_body(config, path).map(|body| body.html)
-}
-
-/// [`load_body`], telling whether the body kept raw HTML.
+/// It tells whether the body kept raw HTML.
 pub(crate) fn load_marked_body(config: &Config, path: &Path) -> Result<markdown::BodyHtml> {
     let text = decode_utf8(crate::fs::read(&config.root.join(path))?)?;
     let parts = front_matter::split(&text)?;
