@@ -232,13 +232,18 @@ fn delta_file(docs: &[&Article], edited: &[u32]) -> SearchFile {
 fn assemble_all(docs: &[&Article]) -> (u32, Vec<SearchFile>) {
     let started = std::time::Instant::now();
     let run = docs.len().div_ceil(4 * rayon::current_num_threads()).max(1);
+    let sizing = Sizing::measure(docs);
     let runs: Vec<Vec<Bucket>> = docs
         .par_chunks(run)
         .enumerate()
-        .map(|(n, chunk)| scatter(chunk, (n * run) as u32))
+        .map(|(n, chunk)| scatter(chunk, (n * run) as u32, &sizing))
         .collect();
     let postings: usize = runs.iter().flatten().map(|b| b.keys.len()).sum();
-    log::debug!("search: tokenised {postings} postings in {:?}", started.elapsed());
+    let spare: usize = runs.iter().flatten().map(|b| b.keys.capacity() - b.keys.len()).sum();
+    log::debug!(
+        "search: tokenised {postings} postings ({spare} allocated spare) in {:?}",
+        started.elapsed()
+    );
     let bits = shard_bits(postings);
     let count = 1_usize << bits;
     let per_task = count / TASKS;
@@ -276,34 +281,90 @@ fn assemble_all(docs: &[&Article]) -> (u32, Vec<SearchFile>) {
 }
 
 /// The postings of a run of documents whose keys fall in one of the [`TASKS`] ranges, in
-/// document order: posting `j` has a sort key (term key << 32 | code), a document, fields,
-/// and its positions from `position_starts[j]` to the next posting's start.
+/// document order: posting `j` has a sort key (term key << 32 | code), fields, and a number of
+/// positions, which follow those of the postings before it. Packed (13 bytes a posting and 4 a
+/// position, against 21 with a document and a start each): at 10,000 articles there are 16
+/// million, and first touching their memory was a tenth of the index's time.
 #[derive(Default)]
 struct Bucket {
     keys: Vec<u64>,
-    docs: Vec<u32>,
-    fields: Vec<u8>,
-    position_starts: Vec<u32>,
+    /// By posting: its fields (low 3 bits) and how many positions it has (high 5 bits; at
+    /// least [`MANY`] when that is `MANY`: see `many`).
+    meta: Vec<u8>,
     positions: Vec<u32>,
+    /// (first posting, document) of each document with postings here, in order.
+    docs: Vec<(u32, u32)>,
+    /// (posting, number of positions) of each posting with [`MANY`] positions or more.
+    many: Vec<(u32, u32)>,
     /// The text of each posting whose code is [`LONG`], by posting index, sorted.
     long: Vec<(u32, Box<str>)>,
 }
 
+/// A count of positions that does not fit in a posting's meta byte.
+const MANY: u8 = 31;
+
+/// One posting as [`Bucket::each`] hands it out.
+struct Entry<'a> {
+    j: usize,
+    key: u64,
+    doc: u32,
+    fields: u8,
+    positions: &'a [u32],
+}
+
 impl Bucket {
-    fn with_capacity(postings: usize) -> Bucket {
+    fn with_capacity((postings, positions): (usize, usize)) -> Bucket {
         Bucket {
             keys: Vec::with_capacity(postings),
-            docs: Vec::with_capacity(postings),
-            fields: Vec::with_capacity(postings),
-            position_starts: Vec::with_capacity(postings),
-            positions: Vec::with_capacity(postings),
-            long: Vec::new(),
+            meta: Vec::with_capacity(postings),
+            positions: Vec::with_capacity(positions),
+            ..Bucket::default()
         }
     }
 
-    fn positions(&self, j: usize) -> &[u32] {
-        let end = self.position_starts.get(j + 1).map_or(self.positions.len(), |&e| e as usize);
-        &self.positions[self.position_starts[j] as usize..end]
+    fn push(&mut self, doc: u32, term: &tokens::Term<'_>) {
+        let j = self.keys.len() as u32;
+        if self.docs.last().is_none_or(|&(_, last)| last != doc) {
+            self.docs.push((j, doc));
+        }
+        if term.code == LONG {
+            self.long.push((j, term.text.into()));
+        }
+        let count = term.positions.len();
+        let coded = match u8::try_from(count) {
+            Ok(small) if small < MANY => small,
+            _ => {
+                self.many.push((j, count as u32));
+                MANY
+            }
+        };
+        self.keys.push(u64::from(term.key) << 32 | u64::from(term.code));
+        self.meta.push(term.fields | coded << 3);
+        self.positions.extend_from_slice(term.positions);
+    }
+
+    /// Calls `found` with each posting, in order.
+    fn each(&self, mut found: impl FnMut(Entry<'_>)) {
+        let mut docs = self.docs.iter().peekable();
+        let mut many = self.many.iter().peekable();
+        let (mut doc, mut at) = (0, 0);
+        for (j, (&key, &meta)) in self.keys.iter().zip(&self.meta).enumerate() {
+            while let Some(&&(first, next)) = docs.peek()
+                && first as usize <= j
+            {
+                doc = next;
+                docs.next();
+            }
+            let mut count = usize::from(meta >> 3);
+            if meta >> 3 == MANY
+                && let Some(&(_, big)) = many.next()
+            {
+                count = big as usize;
+            }
+            let positions = &self.positions[at..at + count];
+            at += count;
+            found(Entry { j, key, doc, fields: meta & 7, positions });
+        }
     }
 
     fn long_text(&self, j: usize) -> &str {
@@ -312,13 +373,52 @@ impl Bucket {
     }
 }
 
+/// How the postings and positions of a run of documents spread over the task ranges, per
+/// byte of text, measured on a sample of the documents: each bucket is then allocated once at
+/// about the size it grows to. The ranges differ by up to 2× (frequent terms fall where their
+/// hash puts them), so one rate for all would leave a third of the memory spare or grow and
+/// copy the larger buckets.
+struct Sizing {
+    /// By task: postings per byte of text, then positions per byte.
+    rates: Vec<(f64, f64)>,
+}
+
+/// Documents tokenised to measure a [`Sizing`] (about 1 % of a 10,000-article build).
+const SIZING_SAMPLE: usize = 128;
+
+impl Sizing {
+    fn measure(docs: &[&Article]) -> Sizing {
+        // Without a sample: about 0.28 postings and 0.28 positions per byte of CJK text.
+        let even = (0.3 / TASKS as f64, 0.3 / TASKS as f64);
+        let mut sizing = Sizing { rates: vec![even; TASKS] };
+        if docs.len() < 4 * SIZING_SAMPLE {
+            return sizing;
+        }
+        let sample: Vec<&Article> =
+            docs.iter().step_by(docs.len() / SIZING_SAMPLE).copied().collect();
+        let bytes = sample.iter().map(|a| delta_len(a)).sum::<usize>().max(1) as f64;
+        let buckets = scatter(&sample, 0, &sizing);
+        sizing.rates = buckets
+            .iter()
+            .map(|b| (b.keys.len() as f64 / bytes, b.positions.len() as f64 / bytes))
+            .collect();
+        sizing
+    }
+
+    /// The capacities (postings, positions) of task `task`'s bucket for `bytes` of text, with
+    /// a margin for the difference between the sample and the run.
+    fn capacity(&self, task: usize, bytes: usize) -> (usize, usize) {
+        let (postings, positions) = self.rates[task];
+        let grown = |rate: f64| (rate * bytes as f64 * 1.08) as usize + 64;
+        (grown(postings), grown(positions))
+    }
+}
+
 /// Tokenises a run of documents (the first has id `first`) into one bucket per task range.
-fn scatter(chunk: &[&Article], first: u32) -> Vec<Bucket> {
-    // About 0.3 postings and 0.3 positions per byte of text (CJK: 3 bytes a character): grow
-    // each bucket once, by an amount bounded by the text (not by any one article).
+fn scatter(chunk: &[&Article], first: u32, sizing: &Sizing) -> Vec<Bucket> {
     let bytes: usize = chunk.iter().map(|a| delta_len(a)).sum();
-    let expected = bytes * 3 / 10 / TASKS;
-    let mut buckets: Vec<Bucket> = (0..TASKS).map(|_| Bucket::with_capacity(expected)).collect();
+    let mut buckets: Vec<Bucket> =
+        (0..TASKS).map(|task| Bucket::with_capacity(sizing.capacity(task, bytes))).collect();
     let task_shift = 32 - TASK_BITS;
     for (n, article) in chunk.iter().enumerate() {
         let doc = first + n as u32;
@@ -326,15 +426,7 @@ fn scatter(chunk: &[&Article], first: u32) -> Vec<Bucket> {
         let deck = deck(article);
         let fields = [(TITLE, data.title.as_str()), (DECK, &deck), (BODY, &data.search_text)];
         tokens::each_term(&fields, |term| {
-            let bucket = &mut buckets[(term.key >> task_shift) as usize];
-            if term.code == LONG {
-                bucket.long.push((bucket.keys.len() as u32, term.text.into()));
-            }
-            bucket.keys.push(u64::from(term.key) << 32 | u64::from(term.code));
-            bucket.docs.push(doc);
-            bucket.fields.push(term.fields);
-            bucket.position_starts.push(bucket.positions.len() as u32);
-            bucket.positions.extend_from_slice(term.positions);
+            buckets[(term.key >> task_shift) as usize].push(doc, &term);
         });
     }
     buckets
@@ -346,49 +438,79 @@ fn shard_bits(postings: usize) -> u32 {
     bits.max(TASK_BITS)
 }
 
-/// A posting in a task's buckets: (bucket, index in it).
-type At = (u32, u32);
+/// A posting of a shard being assembled, with what its encoding reads copied out of its
+/// bucket while the buckets are read in order: encoding goes term by term, and reading the
+/// buckets then would jump around all of them (at 10,000 articles that cost more than the
+/// encoding itself). Its positions are copied to the shard's own list.
+#[derive(Clone, Copy, Default)]
+struct Posting {
+    doc: u32,
+    fields: u8,
+    /// Where its positions are in [`ShardTerms::positions`].
+    start: u32,
+    end: u32,
+}
+
+/// A term of a shard: its packed CJK code, or its text.
+#[derive(Clone, Copy)]
+enum Name<'a> {
+    Code(u32),
+    Text(&'a str),
+}
 
 /// One shard being assembled: each distinct term gets an index on first sight.
 #[derive(Default)]
 struct ShardTerms<'a> {
     by_code: FxMap<u32, u32>,
     by_text: FxMap<&'a str, u32>,
+    names: Vec<Name<'a>>,
     counts: Vec<u32>,
     /// (term index, posting).
-    postings: Vec<(u32, At)>,
+    postings: Vec<(u32, Posting)>,
+    positions: Vec<u32>,
 }
 
 impl<'a> ShardTerms<'a> {
-    fn add(&mut self, bucket: &'a Bucket, at: At) {
+    fn add(&mut self, bucket: &'a Bucket, entry: &Entry<'_>) {
         let next = self.counts.len() as u32;
-        let j = at.1 as usize;
-        let index = match bucket.keys[j] as u32 {
-            LONG => *self.by_text.entry(bucket.long_text(j)).or_insert(next),
-            code => *self.by_code.entry(code).or_insert(next),
+        let (index, name) = match entry.key as u32 {
+            LONG => {
+                let text = bucket.long_text(entry.j);
+                (*self.by_text.entry(text).or_insert(next), Name::Text(text))
+            }
+            code => (*self.by_code.entry(code).or_insert(next), Name::Code(code)),
         };
         if index == next {
             self.counts.push(0);
+            self.names.push(name);
         }
         self.counts[index as usize] += 1;
-        self.postings.push((index, at));
+        let start = self.positions.len() as u32;
+        self.positions.extend_from_slice(entry.positions);
+        let end = self.positions.len() as u32;
+        let posting = Posting { doc: entry.doc, fields: entry.fields, start, end };
+        self.postings.push((index, posting));
     }
 
     /// The postings grouped by term (counting sort), each term's in document order.
-    fn grouped(&self) -> Vec<At> {
+    fn grouped(&self) -> Vec<Posting> {
         let mut next = Vec::with_capacity(self.counts.len());
         let mut total = 0;
         for &count in &self.counts {
             next.push(total);
             total += count;
         }
-        let mut out = vec![(0, 0); self.postings.len()];
-        for &(index, at) in &self.postings {
+        let mut out = vec![Posting::default(); self.postings.len()];
+        for &(index, posting) in &self.postings {
             let slot = &mut next[index as usize];
-            out[*slot as usize] = at;
+            out[*slot as usize] = posting;
             *slot += 1;
         }
         out
+    }
+
+    fn positions(&self, posting: &Posting) -> &[u32] {
+        &self.positions[posting.start as usize..posting.end as usize]
     }
 }
 
@@ -402,21 +524,27 @@ fn assemble_task(
     len: usize,
 ) -> Vec<(String, String)> {
     let shift = 32 - bits;
-    let mut shards: Vec<ShardTerms<'_>> = (0..len).map(|_| ShardTerms::default()).collect();
-    for (b, bucket) in buckets.iter().enumerate() {
-        for (j, &key) in bucket.keys.iter().enumerate() {
-            let shard = ((key >> 32) as u32 >> shift) as usize - first;
-            shards[shard].add(bucket, (b as u32, j as u32));
-        }
+    let postings: usize = buckets.iter().map(|b| b.keys.len()).sum();
+    let mut shards: Vec<ShardTerms<'_>> = (0..len)
+        .map(|_| ShardTerms {
+            postings: Vec::with_capacity(postings / len + postings / len / 4),
+            ..ShardTerms::default()
+        })
+        .collect();
+    for bucket in buckets {
+        bucket.each(|entry| {
+            let shard = ((entry.key >> 32) as u32 >> shift) as usize - first;
+            shards[shard].add(bucket, &entry);
+        });
     }
-    shards.iter().map(|shard| encode_shard(buckets, total, shard)).collect()
+    shards.iter().map(|shard| encode_shard(total, shard)).collect()
 }
 
 /// A shard's two files: `{"term": [docs, title docs, deck docs, start, length]}` (for a term
 /// without positions, trailing empty lists left out and no range) and the position lists,
 /// each term's at its `start` (bytes): for each document of its `docs`, in order, its
 /// positions as base-36 gaps joined by `,`, documents separated by `;`.
-fn encode_shard(buckets: &[&Bucket], total: usize, shard: &ShardTerms<'_>) -> (String, String) {
+fn encode_shard(total: usize, shard: &ShardTerms<'_>) -> (String, String) {
     let mut json = Vec::with_capacity(shard.postings.len() * 4);
     json.push(b'{');
     let mut positions = Vec::with_capacity(shard.postings.len() * 4);
@@ -424,34 +552,29 @@ fn encode_shard(buckets: &[&Bucket], total: usize, shard: &ShardTerms<'_>) -> (S
     let mut start = 0;
     let mut ids = Vec::new();
     let (mut title, mut deck) = (Vec::new(), Vec::new());
-    for &count in &shard.counts {
+    for (&count, &name) in shard.counts.iter().zip(&shard.names) {
         let run = &grouped[start..start + count as usize];
         start += count as usize;
-        let (b, j) = run[0];
-        let first = buckets[b as usize];
         if json.len() > 1 {
             json.push(b',');
         }
-        push_term_name(&mut json, first, j as usize);
+        push_term_name(&mut json, name);
         ids.clear();
         title.clear();
         deck.clear();
-        for &(b, j) in run {
-            let bucket = buckets[b as usize];
-            let doc = bucket.docs[j as usize];
-            ids.push(doc);
-            let fields = bucket.fields[j as usize];
-            if fields & TITLE != 0 {
-                title.push(doc);
+        for posting in run {
+            ids.push(posting.doc);
+            if posting.fields & TITLE != 0 {
+                title.push(posting.doc);
             }
-            if fields & DECK != 0 {
-                deck.push(doc);
+            if posting.fields & DECK != 0 {
+                deck.push(posting.doc);
             }
         }
         json.extend_from_slice(b":[\"");
         push_doc_list(&mut json, &ids, total);
         json.push(b'"');
-        let positional = !first.positions(j as usize).is_empty();
+        let positional = run[0].end > run[0].start;
         if positional || !title.is_empty() || !deck.is_empty() {
             json.extend_from_slice(b",\"");
             push_deltas_bytes(&mut json, &title);
@@ -464,11 +587,11 @@ fn encode_shard(buckets: &[&Bucket], total: usize, shard: &ShardTerms<'_>) -> (S
         }
         if positional {
             let at = positions.len();
-            for (n, &(b, j)) in run.iter().enumerate() {
+            for (n, posting) in run.iter().enumerate() {
                 if n > 0 {
                     positions.push(b';');
                 }
-                push_deltas_bytes(&mut positions, buckets[b as usize].positions(j as usize));
+                push_deltas_bytes(&mut positions, shard.positions(posting));
             }
             let _ = write!(json, ",{at},{}", positions.len() - at);
         }
@@ -480,13 +603,13 @@ fn encode_shard(buckets: &[&Bucket], total: usize, shard: &ShardTerms<'_>) -> (S
     (text(json), text(positions))
 }
 
-/// Appends posting `j`'s term as a JSON string.
-fn push_term_name(json: &mut Vec<u8>, bucket: &Bucket, j: usize) {
-    match bucket.keys[j] as u32 {
-        LONG => json.extend_from_slice(
-            serde_json::to_string(bucket.long_text(j)).unwrap_or_default().as_bytes(),
-        ),
-        code => {
+/// Appends a term as a JSON string.
+fn push_term_name(json: &mut Vec<u8>, name: Name<'_>) {
+    match name {
+        Name::Text(text) => {
+            json.extend_from_slice(serde_json::to_string(text).unwrap_or_default().as_bytes())
+        }
+        Name::Code(code) => {
             // CJK characters need no escaping.
             json.push(b'"');
             for part in [code >> 16, code & 0xFFFF] {
@@ -517,38 +640,49 @@ fn push_doc_list(out: &mut Vec<u8>, ids: &[u32], total: usize) {
 
 /// Appends base-36 gaps between sorted numbers (the first from 0), joined by `,`.
 fn push_deltas_bytes(out: &mut Vec<u8>, numbers: &[u32]) {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    // Tens of millions of numbers at 10,000 articles, most of one or two digits: those are
+    // pushed byte by byte (a copy of a few bytes costs more than the pushes).
+    out.reserve(numbers.len() * 3);
     let mut previous = 0;
     for (i, &n) in numbers.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        push_base36(out, n - previous);
+        let gap = n - previous;
         previous = n;
+        if gap < 36 {
+            out.push(DIGITS[gap as usize]);
+        } else if gap < 36 * 36 {
+            out.push(DIGITS[(gap / 36) as usize]);
+            out.push(DIGITS[(gap % 36) as usize]);
+        } else {
+            let mut buf = [0_u8; 8];
+            let len = base36_digits(&mut buf, gap);
+            out.extend_from_slice(&buf[..len]);
+        }
     }
 }
 
-fn push_base36(out: &mut Vec<u8>, mut n: u32) {
+/// Writes `n` in base 36 at the start of `buf` (8 digits hold any `u32`): how many digits.
+fn base36_digits(buf: &mut [u8], n: u32) -> usize {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    // Most gaps are small: one or two digits without the loop.
     if n < 36 {
-        out.push(DIGITS[n as usize]);
-        return;
+        buf[0] = DIGITS[n as usize];
+        return 1;
     }
     if n < 36 * 36 {
-        out.extend_from_slice(&[DIGITS[(n / 36) as usize], DIGITS[(n % 36) as usize]]);
-        return;
+        buf[0] = DIGITS[(n / 36) as usize];
+        buf[1] = DIGITS[(n % 36) as usize];
+        return 2;
     }
-    let mut buf = [0_u8; 8];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = DIGITS[(n % 36) as usize];
-        n /= 36;
-        if n == 0 {
-            break;
-        }
+    let len = (3..7).find(|&k| u64::from(n) < 36_u64.pow(k)).map_or(7, |k| k as usize);
+    let mut rest = n;
+    for at in (0..len).rev() {
+        buf[at] = DIGITS[(rest % 36) as usize];
+        rest /= 36;
     }
-    out.extend_from_slice(&buf[at..]);
+    len
 }
 
 fn push_base64(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -707,6 +841,41 @@ mod tests {
     fn dense_lists_become_bitmaps_and_sparse_ones_gaps() {
         assert_eq!(doc_list(&[3, 40, 41], 1000), "3,11,1");
         assert_eq!(doc_list(&[0, 1, 2, 9], 10), "~BwI=");
+    }
+
+    #[test]
+    fn gaps_are_written_in_base36_of_any_length() {
+        let mut out = Vec::new();
+        push_deltas_bytes(&mut out, &[0, 35, 36 + 35, 36 * 36 + 71, 36 * 36 * 36 + 36 * 36 + 71]);
+        assert_eq!(out, b"0,z,10,100,1000");
+        out.clear();
+        push_deltas_bytes(&mut out, &[u32::MAX]);
+        assert_eq!(out, b"1z141z3");
+    }
+
+    #[test]
+    fn a_packed_bucket_gives_back_every_posting() {
+        let many: Vec<u32> = (0..40).map(|i| i * 3).collect();
+        let term =
+            |key, code, fields, positions| tokens::Term { key, code, fields, positions, text: "" };
+        let word = tokens::Term { key: 9, code: LONG, fields: BODY, positions: &[7], text: "5g" };
+        let mut bucket = Bucket::default();
+        bucket.push(4, &term(1, 0x4e00, TITLE, &[]));
+        bucket.push(4, &term(2, 0x4e00_4e01, BODY, &many));
+        bucket.push(9, &word);
+        bucket.push(9, &term(3, 0x4e01, DECK | BODY, &[2, 5]));
+        let mut seen = Vec::new();
+        bucket.each(|e| {
+            let text = if e.key as u32 == LONG { bucket.long_text(e.j) } else { "" };
+            seen.push((e.key >> 32, e.doc, e.fields, e.positions.to_vec(), text.to_owned()));
+        });
+        let expected = [
+            (1, 4, TITLE, vec![], String::new()),
+            (2, 4, BODY, many.clone(), String::new()),
+            (9, 9, BODY, vec![7], "5g".to_owned()),
+            (3, 9, DECK | BODY, vec![2, 5], String::new()),
+        ];
+        assert_eq!(seen, expected);
     }
 
     #[test]

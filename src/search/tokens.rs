@@ -149,16 +149,28 @@ fn code_string(code: u32) -> String {
         .collect()
 }
 
+/// For each character of the Basic Multilingual Plane, [`fnv`] of its UTF-8 bytes (0 for a
+/// surrogate, as for no bytes): a term of one or two such characters is hashed from it without encoding the
+/// first (an archive hashes tens of millions of terms).
+static CHAR_FNV: LazyLock<Vec<u32>> = LazyLock::new(|| {
+    (0..0x1_0000_u32)
+        .map(|code| {
+            char::from_u32(code).map_or(fnv(&[]), |c| fnv(c.encode_utf8(&mut [0; 4]).as_bytes()))
+        })
+        .collect()
+});
+
 /// [`term_hash`] of a packed CJK term code, without making its text.
 fn code_hash(code: u32) -> u32 {
-    let mut bytes = [0_u8; 8];
-    let mut len = 0;
-    for part in [code >> 16, code & 0xFFFF] {
-        if let Some(c) = char::from_u32(part).filter(|_| part != 0) {
-            len += c.encode_utf8(&mut bytes[len..]).len();
-        }
+    let (high, low) = (code >> 16, code & 0xFFFF);
+    let table = &*CHAR_FNV;
+    if high == 0 {
+        return table[low as usize];
     }
-    fnv(&bytes[..len])
+    match char::from_u32(low) {
+        Some(c) => fnv_from(table[high as usize], c.encode_utf8(&mut [0; 4]).as_bytes()),
+        None => table[high as usize],
+    }
 }
 
 /// 32-bit FNV-1a of the term's UTF-8 bytes: `search.js` computes the same to find a shard.
@@ -167,7 +179,11 @@ pub(crate) fn term_hash(term: &str) -> u32 {
 }
 
 fn fnv(bytes: &[u8]) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
+    fnv_from(0x811c_9dc5, bytes)
+}
+
+/// [`fnv`] continued from the state `hash` over more bytes.
+fn fnv_from(mut hash: u32, bytes: &[u8]) -> u32 {
     for &byte in bytes {
         hash ^= u32::from(byte);
         hash = hash.wrapping_mul(0x0100_0193);
