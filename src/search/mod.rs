@@ -524,10 +524,15 @@ fn assemble_task(
     len: usize,
 ) -> Vec<(String, String)> {
     let shift = 32 - bits;
-    let postings: usize = buckets.iter().map(|b| b.keys.len()).sum();
+    // Shards of one task differ in size as the tasks do (see [`Sizing`]); these are alive
+    // only while their task runs, so they get room for the larger ones.
+    let room = |n: usize| n / len + n / len / 2;
+    let postings = room(buckets.iter().map(|b| b.keys.len()).sum());
+    let positions = room(buckets.iter().map(|b| b.positions.len()).sum());
     let mut shards: Vec<ShardTerms<'_>> = (0..len)
         .map(|_| ShardTerms {
-            postings: Vec::with_capacity(postings / len + postings / len / 4),
+            postings: Vec::with_capacity(postings),
+            positions: Vec::with_capacity(positions),
             ..ShardTerms::default()
         })
         .collect();
