@@ -247,11 +247,21 @@ fn assemble_all(docs: &[&Article]) -> (u32, Vec<SearchFile>) {
     let bits = shard_bits(postings);
     let count = 1_usize << bits;
     let per_task = count / TASKS;
-    let shards: Vec<(String, String)> = (0..TASKS)
+    // Each task's buckets are dropped once its shards are made, and the shards become shared
+    // text there: the postings and the finished shards are never all held at once.
+    let mut tasks: Vec<Vec<Bucket>> = (0..TASKS).map(|_| Vec::with_capacity(runs.len())).collect();
+    for run in runs {
+        for (task, bucket) in run.into_iter().enumerate() {
+            tasks[task].push(bucket);
+        }
+    }
+    let shards: Vec<(Arc<str>, Arc<str>)> = tasks
         .into_par_iter()
-        .flat_map_iter(|task| {
-            let buckets: Vec<&Bucket> = runs.iter().map(|r| &r[task]).collect();
-            assemble_task(&buckets, docs.len(), bits, task * per_task, per_task)
+        .enumerate()
+        .flat_map_iter(|(task, buckets)| {
+            let buckets: Vec<&Bucket> = buckets.iter().collect();
+            let shards = assemble_task(&buckets, docs.len(), bits, task * per_task, per_task);
+            shards.into_iter().map(|(t, p)| (Arc::from(t), Arc::from(p))).collect::<Vec<_>>()
         })
         .collect();
     // The shards' bytes follow from the documents: their hash is made from those (hashing
@@ -264,16 +274,8 @@ fn assemble_all(docs: &[&Article]) -> (u32, Vec<SearchFile>) {
         .flat_map(|(s, (terms, positions))| {
             let hash = |kind: &str| hash_of(&(inputs, kind, s));
             [
-                SearchFile {
-                    path: format!("search/t/{s}.json"),
-                    text: terms.into(),
-                    hash: hash("t"),
-                },
-                SearchFile {
-                    path: format!("search/p/{s}.txt"),
-                    text: positions.into(),
-                    hash: hash("p"),
-                },
+                SearchFile { path: format!("search/t/{s}.json"), text: terms, hash: hash("t") },
+                SearchFile { path: format!("search/p/{s}.txt"), text: positions, hash: hash("p") },
             ]
         })
         .collect();
