@@ -233,12 +233,13 @@ fn assemble_all(docs: &[&Article]) -> (u32, Vec<SearchFile>) {
     let started = std::time::Instant::now();
     let run = docs.len().div_ceil(4 * rayon::current_num_threads()).max(1);
     let sizing = Sizing::measure(docs);
-    let runs: Vec<Vec<Bucket>> = docs
+    let (runs, singles): (Vec<Vec<Bucket>>, Vec<Singles>) = docs
         .par_chunks(run)
         .enumerate()
         .map(|(n, chunk)| scatter(chunk, (n * run) as u32, &sizing))
-        .collect();
-    let postings: usize = runs.iter().flatten().map(|b| b.keys.len()).sum();
+        .unzip();
+    let single_postings: usize = singles.iter().flat_map(|s| &s.lists).map(|l| l.docs.len()).sum();
+    let postings = single_postings + runs.iter().flatten().map(|b| b.keys.len()).sum::<usize>();
     let spare: usize = runs.iter().flatten().map(|b| b.keys.capacity() - b.keys.len()).sum();
     log::debug!(
         "search: tokenised {postings} postings ({spare} allocated spare) in {:?}",
@@ -247,6 +248,7 @@ fn assemble_all(docs: &[&Article]) -> (u32, Vec<SearchFile>) {
     let bits = shard_bits(postings);
     let count = 1_usize << bits;
     let per_task = count / TASKS;
+    let singles = merge_singles(singles, bits);
     // Each task's buckets are dropped once its shards are made, and the shards become shared
     // text there: the postings and the finished shards are never all held at once.
     let mut tasks: Vec<Vec<Bucket>> = (0..TASKS).map(|_| Vec::with_capacity(runs.len())).collect();
@@ -260,7 +262,9 @@ fn assemble_all(docs: &[&Article]) -> (u32, Vec<SearchFile>) {
         .enumerate()
         .flat_map_iter(|(task, buckets)| {
             let buckets: Vec<&Bucket> = buckets.iter().collect();
-            let shards = assemble_task(&buckets, docs.len(), bits, task * per_task, per_task);
+            let first = task * per_task;
+            let singles = &singles[first..first + per_task];
+            let shards = assemble_task(&buckets, singles, docs.len(), bits, first);
             shards.into_iter().map(|(t, p)| (Arc::from(t), Arc::from(p))).collect::<Vec<_>>()
         })
         .collect();
@@ -399,7 +403,7 @@ impl Sizing {
         let sample: Vec<&Article> =
             docs.iter().step_by(docs.len() / SIZING_SAMPLE).copied().collect();
         let bytes = sample.iter().map(|a| delta_len(a)).sum::<usize>().max(1) as f64;
-        let buckets = scatter(&sample, 0, &sizing);
+        let (buckets, _) = scatter(&sample, 0, &sizing);
         sizing.rates = buckets
             .iter()
             .map(|b| (b.keys.len() as f64 / bytes, b.positions.len() as f64 / bytes))
@@ -416,11 +420,75 @@ impl Sizing {
     }
 }
 
-/// Tokenises a run of documents (the first has id `first`) into one bucket per task range.
-fn scatter(chunk: &[&Article], first: u32, sizing: &Sizing) -> Vec<Bucket> {
+/// The postings of single characters of the Basic Multilingual Plane in a run of documents.
+/// They have no positions, and a few thousand characters hold a third of all postings (at
+/// 10,000 articles 5.6 of 16.4 million): each character gets its lists directly, in document
+/// order, instead of a posting in a bucket to be sorted out again by term.
+#[derive(Default)]
+struct Singles {
+    /// By character: its index in `lists` plus one (0: not seen).
+    slot: Vec<u32>,
+    lists: Vec<Single>,
+}
+
+/// One character's documents, and those with it in the title or the deck.
+#[derive(Default)]
+struct Single {
+    code: u32,
+    docs: Vec<u32>,
+    title: Vec<u32>,
+    deck: Vec<u32>,
+}
+
+impl Singles {
+    fn push(&mut self, doc: u32, code: u32, fields: u8) {
+        if self.slot.is_empty() {
+            self.slot = vec![0; 0x1_0000];
+        }
+        let slot = &mut self.slot[code as usize];
+        if *slot == 0 {
+            self.lists.push(Single { code, ..Single::default() });
+            *slot = self.lists.len() as u32;
+        }
+        let single = &mut self.lists[*slot as usize - 1];
+        single.docs.push(doc);
+        if fields & TITLE != 0 {
+            single.title.push(doc);
+        }
+        if fields & DECK != 0 {
+            single.deck.push(doc);
+        }
+    }
+}
+
+/// Every run's single characters merged (runs are in document order), by shard, each shard's
+/// in character order.
+fn merge_singles(runs: Vec<Singles>, bits: u32) -> Vec<Vec<Single>> {
+    let mut merged: BTreeMap<u32, Single> = BTreeMap::new();
+    for run in runs {
+        for mut single in run.lists {
+            let into = merged
+                .entry(single.code)
+                .or_insert_with(|| Single { code: single.code, ..Single::default() });
+            into.docs.append(&mut single.docs);
+            into.title.append(&mut single.title);
+            into.deck.append(&mut single.deck);
+        }
+    }
+    let mut shards: Vec<Vec<Single>> = (0..1_usize << bits).map(|_| Vec::new()).collect();
+    for (code, single) in merged {
+        shards[(tokens::code_key(code) >> (32 - bits)) as usize].push(single);
+    }
+    shards
+}
+
+/// Tokenises a run of documents (the first has id `first`) into one bucket per task range
+/// and the single characters' lists.
+fn scatter(chunk: &[&Article], first: u32, sizing: &Sizing) -> (Vec<Bucket>, Singles) {
     let bytes: usize = chunk.iter().map(|a| delta_len(a)).sum();
     let mut buckets: Vec<Bucket> =
         (0..TASKS).map(|task| Bucket::with_capacity(sizing.capacity(task, bytes))).collect();
+    let mut singles = Singles::default();
     let task_shift = 32 - TASK_BITS;
     for (n, article) in chunk.iter().enumerate() {
         let doc = first + n as u32;
@@ -428,10 +496,14 @@ fn scatter(chunk: &[&Article], first: u32, sizing: &Sizing) -> Vec<Bucket> {
         let deck = deck(article);
         let fields = [(TITLE, data.title.as_str()), (DECK, &deck), (BODY, &data.search_text)];
         tokens::each_term(&fields, |term| {
-            buckets[(term.key >> task_shift) as usize].push(doc, &term);
+            if term.code < 0x1_0000 {
+                singles.push(doc, term.code, term.fields);
+            } else {
+                buckets[(term.key >> task_shift) as usize].push(doc, &term);
+            }
         });
     }
-    buckets
+    (buckets, singles)
 }
 
 /// log2 of the number of term shards for this many postings.
@@ -520,11 +592,12 @@ impl<'a> ShardTerms<'a> {
 /// buckets (one per run of documents, in document order).
 fn assemble_task(
     buckets: &[&Bucket],
+    singles: &[Vec<Single>],
     total: usize,
     bits: u32,
     first: usize,
-    len: usize,
 ) -> Vec<(String, String)> {
+    let len = singles.len();
     let shift = 32 - bits;
     // Shards of one task differ in size as the tasks do (see [`Sizing`]); these are alive
     // only while their task runs, so they get room for the larger ones.
@@ -544,14 +617,14 @@ fn assemble_task(
             shards[shard].add(bucket, &entry);
         });
     }
-    shards.iter().map(|shard| encode_shard(total, shard)).collect()
+    shards.iter().zip(singles).map(|(shard, singles)| encode_shard(total, shard, singles)).collect()
 }
 
 /// A shard's two files: `{"term": [docs, title docs, deck docs, start, length]}` (for a term
 /// without positions, trailing empty lists left out and no range) and the position lists,
 /// each term's at its `start` (bytes): for each document of its `docs`, in order, its
 /// positions as base-36 gaps joined by `,`, documents separated by `;`.
-fn encode_shard(total: usize, shard: &ShardTerms<'_>) -> (String, String) {
+fn encode_shard(total: usize, shard: &ShardTerms<'_>, singles: &[Single]) -> (String, String) {
     let mut json = Vec::with_capacity(shard.postings.len() * 4);
     json.push(b'{');
     let mut positions = Vec::with_capacity(shard.postings.len() * 4);
@@ -601,6 +674,26 @@ fn encode_shard(total: usize, shard: &ShardTerms<'_>) -> (String, String) {
                 push_deltas_bytes(&mut positions, shard.positions(posting));
             }
             let _ = write!(json, ",{at},{}", positions.len() - at);
+        }
+        json.push(b']');
+    }
+    for single in singles {
+        if json.len() > 1 {
+            json.push(b',');
+        }
+        push_term_name(&mut json, Name::Code(single.code));
+        json.extend_from_slice(b":[\"");
+        push_doc_list(&mut json, &single.docs, total);
+        json.push(b'"');
+        if !single.title.is_empty() || !single.deck.is_empty() {
+            json.extend_from_slice(b",\"");
+            push_deltas_bytes(&mut json, &single.title);
+            json.push(b'"');
+        }
+        if !single.deck.is_empty() {
+            json.extend_from_slice(b",\"");
+            push_deltas_bytes(&mut json, &single.deck);
+            json.push(b'"');
         }
         json.push(b']');
     }

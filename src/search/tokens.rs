@@ -160,6 +160,11 @@ static CHAR_FNV: LazyLock<Vec<u32>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The sort key (see [`Terms`]) of a packed CJK term code.
+pub(crate) fn code_key(code: u32) -> u32 {
+    code_hash(code).reverse_bits()
+}
+
 /// [`term_hash`] of a packed CJK term code, without making its text.
 fn code_hash(code: u32) -> u32 {
     let (high, low) = (code >> 16, code & 0xFFFF);
