@@ -16,7 +16,7 @@ use crate::content::load::load_marked_body;
 use crate::model::Article;
 use crate::model::urls::output_path;
 use crate::output::Staging;
-use crate::postprocess::{self, PostOptions, Processed};
+use crate::postprocess::{self, PostOptions};
 use crate::render::{self, Body, Env, Job, Rendered, SharedLinks};
 
 /// A rendered page: where it goes and what it links to. Its HTML went to the staging folder
@@ -171,20 +171,21 @@ fn finish(
     fragments: &FragmentChecks,
 ) -> Result<Finished> {
     let processed = Instant::now();
-    let processed_html = if whole_page {
-        postprocess::process(&page.html, post)
+    let (html, links) = if whole_page {
+        let html = String::from_utf8(page.html).context("the page is not UTF-8")?;
+        postprocess::process(&html, post).map(|done| (done.html.into_bytes(), done.links))
     } else {
         finish_fragment_page(page.html, page.links, post)
     }
     .with_context(|| format!("failed to post-process `{}`", page.url))?;
     let staged_at = Instant::now();
     let staged = match sink.staging {
-        Some(staging) => staging.stage(&page.path, processed_html.html.as_bytes())?,
+        Some(staging) => staging.stage(&page.path, &html)?,
         None => false,
     };
     let mut broken = fragments.broken(sink.known, &page.fragment_links);
     let shared = broken.len();
-    for link in broken_links(sink.known, processed_html.links) {
+    for link in broken_links(sink.known, links) {
         if !broken[..shared].contains(&link) {
             broken.push(link);
         }
@@ -194,17 +195,21 @@ fn finish(
 }
 
 /// A page whose body was post-processed on its own: only heading anchors are left to add
-/// (their ids must be unique in the whole page); its links are deduplicated.
+/// (their ids must be unique in the whole page); its HTML and its links, deduplicated. A page
+/// without `.article-body` headings stays bytes (it needs no `str`, so no UTF-8 check).
 fn finish_fragment_page(
-    html: String,
+    html: Vec<u8>,
     links: Vec<String>,
     post: &PostOptions<'_>,
-) -> Result<Processed> {
-    let html = match post.heading_anchors {
-        true => postprocess::anchor_headings(&html)?.unwrap_or(html),
+) -> Result<(Vec<u8>, Vec<String>)> {
+    let html = match post.heading_anchors && postprocess::may_anchor_headings(&html) {
+        true => {
+            let html = String::from_utf8(html).context("the page is not UTF-8")?;
+            postprocess::anchor_headings(&html)?.unwrap_or(html).into_bytes()
+        }
         false => html,
     };
-    Ok(Processed { html, links: unique(links) })
+    Ok((html, unique(links)))
 }
 
 /// Whether a root-relative link names a produced file (`/a/` → `a/index.html`; `/a` also).

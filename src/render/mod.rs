@@ -56,7 +56,8 @@ pub(crate) type Bodies = HashMap<usize, String>;
 pub(crate) struct Rendered {
     pub(crate) url: String,
     pub(crate) path: String,
-    pub(crate) html: String,
+    /// UTF-8, kept as bytes: most pages go to the staging folder untouched.
+    pub(crate) html: Vec<u8>,
     pub(crate) links: Vec<String>,
     /// The site paths its fragments link to, before `links`: the same list (one allocation)
     /// on every page that shows the same fragments, so a link check can check it once.
@@ -143,7 +144,7 @@ fn render_timed(
     let mut fragment_links = SharedLinks::default();
     let html = with_page_context(env, context, &mut fragment_links, |context| {
         rendered = Instant::now();
-        env.templates.render(env.config, job.template, context)
+        env.templates.render_bytes(env.config, job.template, context)
     })?
     .map_err(|error| match job.kind {
         Kind::Article(i) => error.context(PageOf(env.site.articles[i].data.path.clone())),
