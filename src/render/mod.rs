@@ -25,6 +25,7 @@ use crate::config::Config;
 use crate::model::urls::output_path;
 use crate::model::{Article, Site};
 
+mod byline;
 mod calendar;
 mod clashes;
 mod context;

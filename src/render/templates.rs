@@ -422,8 +422,14 @@ fn register_helpers(tera: &mut Tera, config: &Config, whole_page: bool) {
     });
     let base_url = config.base_url.clone();
     let base_path = config.base_path.clone();
+    let (byline_base_url, byline_base_path) = (base_url.clone(), base_path.clone());
     tera.register_function("url", move |args: &HashMap<String, Value>| {
         url_function(args, &base_url, &base_path, whole_page)
+    });
+    tera.register_function("byline_links", move |args: &HashMap<String, Value>| {
+        let url =
+            |path: &str| site_url(path, false, &byline_base_url, &byline_base_path, whole_page);
+        super::byline::byline_links(args, &url)
     });
     tera.register_function("range", checked_range);
 }
@@ -546,18 +552,29 @@ fn url_function(
         .and_then(Value::as_str)
         .ok_or_else(|| tera::Error::msg("`url` needs `path`, e.g. url(path=\"/archive/\")"))?;
     let absolute = args.get("absolute").and_then(Value::as_bool).unwrap_or(false);
+    Ok(Value::String(site_url(path, absolute, base_url, base_path, whole_page)))
+}
+
+/// What `url(path, absolute)` gives, noting the path for the link check.
+fn site_url(
+    path: &str,
+    absolute: bool,
+    base_url: &str,
+    base_path: &str,
+    whole_page: bool,
+) -> String {
     let url = make_url(path, absolute, base_url, base_path);
     if whole_page {
-        return Ok(Value::String(url));
+        return url;
     }
     if !(path.contains("://") || path.starts_with("//")) {
         note_url_target(path);
     }
     let base = base_path.trim_end_matches('/');
     if absolute || base.is_empty() || !url.starts_with('/') || url.starts_with("//") {
-        return Ok(Value::String(url));
+        return url;
     }
-    Ok(Value::String(format!("{base}{url}")))
+    format!("{base}{url}")
 }
 
 thread_local! {
