@@ -139,7 +139,8 @@ fn render_timed(
         _ => None,
     };
     let body_html = body.as_ref().map(|body| body.html.as_str());
-    let context = context_for(job, env.site, body_html, env.config, env.shared);
+    let reads = env.templates.reads(job.template);
+    let context = context_for(job, env.site, body_html, env.config, env.shared, reads);
     let mut rendered = Instant::now();
     templates::take_url_targets(); // whatever a failed render left
     let mut fragment_links = SharedLinks::default();
@@ -395,7 +396,7 @@ mod tests {
         let shared = share(&site, &config);
         for job in plan(&site, &config, &templates) {
             let mut shown = Vec::new();
-            let context = context_for(&job, &site, None, &config, &shared);
+            let context = context_for(&job, &site, None, &config, &shared, context::Reads::ALL);
             summary_urls(&context, &mut shown);
             let deps: Vec<&str> =
                 deps(&job, &site, &config).iter().map(|&i| site.articles[i].url.as_str()).collect();

@@ -36,6 +36,9 @@ pub struct Templates {
     /// Per template name, a hash of its source and of every template it extends, includes or
     /// imports (see [`super::template_deps::template_hashes`]).
     pub(crate) closure_hashes: HashMap<String, u64>,
+    /// Per template name, which optional page values it may read (see
+    /// [`super::template_deps::mentioned_values`]).
+    mentions: HashMap<String, Option<Vec<&'static str>>>,
     /// Tells these templates from any other set loaded in this process (see
     /// `render::unique_id`).
     pub(crate) id: u64,
@@ -107,6 +110,7 @@ impl Templates {
         tera.set_escape_fn(escape_html);
         register_helpers(&mut tera, config, whole_page);
         let closure_hashes = super::template_deps::template_hashes(&raw);
+        let mentions = super::template_deps::mentioned_values(&raw);
         let id = crate::render::unique_id();
         let fragments = fragment_names(&raw);
         Ok(Templates {
@@ -115,10 +119,16 @@ impl Templates {
             texts,
             translations,
             closure_hashes,
+            mentions,
             id,
             whole_page,
             fragments,
         })
+    }
+
+    /// Which optional page values the template `name` may read.
+    pub(crate) fn reads(&self, name: &str) -> super::context::Reads<'_> {
+        super::context::Reads(self.mentions.get(name).and_then(Option::as_deref))
     }
 
     /// Whether a template of that name exists.
