@@ -49,8 +49,8 @@ pub(crate) fn mentioned_values(
         let sources: Option<Vec<&str>> =
             closure.iter().map(|name| texts.get(name.as_str()).copied()).collect();
         let sources = sources.filter(|all| !all.iter().any(|t| t.contains("__tera_context")))?;
-        Some(OPTIONAL_VALUES.into_iter().filter(|key| sources.iter().any(|t| t.contains(key))))
-            .map(Iterator::collect)
+        let mentioned = |key: &&str| sources.iter().any(|text| text.contains(key));
+        Some(OPTIONAL_VALUES.into_iter().filter(mentioned).collect())
     };
     texts.keys().map(|name| ((*name).to_owned(), mentions(name))).collect()
 }
