@@ -5,7 +5,8 @@
 //! Not for planning pages or deciding which ones to render again (see `build` and
 //! `incremental`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
@@ -15,8 +16,8 @@ use crate::content::load::load_marked_body;
 use crate::model::Article;
 use crate::model::urls::output_path;
 use crate::output::Staging;
-use crate::postprocess::{self, PostOptions, Processed};
-use crate::render::{self, Body, Env, Job, Rendered};
+use crate::postprocess::{self, PostOptions};
+use crate::render::{self, Body, Env, Job, Rendered, SharedLinks};
 
 /// A rendered page: where it goes and what it links to. Its HTML went to the staging folder
 /// (when it differed from the output) and is not kept in memory.
@@ -103,8 +104,10 @@ pub(crate) fn render_pages(
     let whole_page = env.templates.whole_page;
     let body_post = (!whole_page).then_some(&post);
     let body_of = |article: &Article| page_body(config, article, body_post);
-    let results =
-        render::render_all(jobs, env, &body_of, |page| finish(page, &post, whole_page, sink));
+    let fragments = FragmentChecks::default();
+    let results = render::render_all(jobs, env, &body_of, |page| {
+        finish(page, &post, whole_page, sink, &fragments)
+    });
     let mut timings = RenderTimings::default();
     let pages = jobs
         .iter()
@@ -126,45 +129,87 @@ pub(crate) fn render_pages(
     (pages, timings)
 }
 
-/// Post-processes one rendered page, stages it and checks its links.
+/// The broken links among each shared list of fragment links, found once per render pass (a
+/// list is shared by every page that shows the same fragments). Keyed by the list's address;
+/// the entry holds the list, so no other list can take that address during the pass.
+#[derive(Default)]
+struct FragmentChecks(Mutex<HashMap<usize, (SharedLinks, Vec<String>)>>);
+
+impl FragmentChecks {
+    /// The broken links of `links` (in order, each once).
+    fn broken(&self, known: &Known<'_>, links: &SharedLinks) -> Vec<String> {
+        if links.is_empty() {
+            return Vec::new();
+        }
+        let key = std::sync::Arc::as_ptr(links) as usize;
+        let mut checked = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (_, broken) = checked
+            .entry(key)
+            .or_insert_with(|| (links.clone(), broken_links(known, unique(links.to_vec()))));
+        broken.clone()
+    }
+}
+
+/// `links` in order, each once.
+fn unique(links: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::with_capacity(links.len());
+    links.into_iter().filter(|link| seen.insert(link.clone())).collect()
+}
+
+/// The links of `links` that name no produced file.
+fn broken_links(known: &Known<'_>, links: Vec<String>) -> Vec<String> {
+    links.into_iter().filter(|link| !link_resolves(known, link)).collect()
+}
+
+/// Post-processes one rendered page, stages it and checks its links: its fragments' (checked
+/// once per list, see [`FragmentChecks`]), then its own that the fragments do not break.
 fn finish(
     page: Rendered,
     post: &PostOptions<'_>,
     whole_page: bool,
     sink: &Sink<'_>,
+    fragments: &FragmentChecks,
 ) -> Result<Finished> {
     let processed = Instant::now();
-    let processed_html = if whole_page {
-        postprocess::process(&page.html, post)
+    let (html, links) = if whole_page {
+        let html = String::from_utf8(page.html).context("the page is not UTF-8")?;
+        postprocess::process(&html, post).map(|done| (done.html.into_bytes(), done.links))
     } else {
         finish_fragment_page(page.html, page.links, post)
     }
     .with_context(|| format!("failed to post-process `{}`", page.url))?;
     let staged_at = Instant::now();
     let staged = match sink.staging {
-        Some(staging) => staging.stage(&page.path, processed_html.html.as_bytes())?,
+        Some(staging) => staging.stage(&page.path, &html)?,
         None => false,
     };
-    let broken =
-        processed_html.links.into_iter().filter(|link| !link_resolves(sink.known, link)).collect();
+    let mut broken = fragments.broken(sink.known, &page.fragment_links);
+    let shared = broken.len();
+    for link in broken_links(sink.known, links) {
+        if !broken[..shared].contains(&link) {
+            broken.push(link);
+        }
+    }
     let page = Page { url: page.url, path: page.path, broken_links: broken, staged };
     Ok(Finished { page, post: staged_at - processed, stage: staged_at.elapsed() })
 }
 
 /// A page whose body was post-processed on its own: only heading anchors are left to add
-/// (their ids must be unique in the whole page); its links are deduplicated.
+/// (their ids must be unique in the whole page); its HTML and its links, deduplicated. A page
+/// without `.article-body` headings stays bytes (it needs no `str`, so no UTF-8 check).
 fn finish_fragment_page(
-    html: String,
+    html: Vec<u8>,
     links: Vec<String>,
     post: &PostOptions<'_>,
-) -> Result<Processed> {
-    let html = match post.heading_anchors {
-        true => postprocess::anchor_headings(&html)?.unwrap_or(html),
+) -> Result<(Vec<u8>, Vec<String>)> {
+    let html = match post.heading_anchors && postprocess::may_anchor_headings(&html) {
+        true => {
+            let html = String::from_utf8(html).context("the page is not UTF-8")?;
+            postprocess::anchor_headings(&html)?.unwrap_or(html).into_bytes()
+        }
         false => html,
     };
-    let mut seen = HashSet::with_capacity(links.len());
-    let links = links.into_iter().filter(|link| seen.insert(link.clone())).collect();
-    Ok(Processed { html, links })
+    Ok((html, unique(links)))
 }
 
 /// Whether a root-relative link names a produced file (`/a/` → `a/index.html`; `/a` also).

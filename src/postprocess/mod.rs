@@ -128,6 +128,11 @@ pub(crate) fn anchor_headings(html: &str) -> Result<Option<String>> {
     rewrite_str(html, settings).context("failed to post-process html").map(Some)
 }
 
+/// Whether [`anchor_headings`] could change the page: it has `.article-body` headings.
+pub(crate) fn may_anchor_headings(html: &[u8]) -> bool {
+    headings::may_have_body_headings(html)
+}
+
 /// Options and shortcuts the passes' unit tests share.
 #[cfg(test)]
 mod test_support {

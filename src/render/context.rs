@@ -25,6 +25,22 @@ fn text(value: &str) -> Value {
     Value::String(value.to_owned())
 }
 
+/// Which of the optional page values (`template_deps::OPTIONAL_VALUES`) a page's template may
+/// read: `None` inside for any. The others are left out of its context, unbuilt: an article
+/// page's neighbours and "more from the section" are seven summaries a minimal theme never shows.
+#[derive(Clone, Copy)]
+pub(crate) struct Reads<'a>(pub(crate) Option<&'a [&'static str]>);
+
+impl Reads<'_> {
+    /// Every value, for a caller that does not know the template.
+    #[cfg(test)]
+    pub(crate) const ALL: Reads<'static> = Reads(None);
+
+    fn value(self, key: &str) -> bool {
+        self.0.is_none_or(|keys| keys.contains(&key))
+    }
+}
+
 /// Template values computed once per build and shared by every page.
 pub(crate) struct Shared {
     /// Tells these values from any other set made in this process (see `render::unique_id`).
@@ -190,12 +206,13 @@ pub(crate) fn context_for(
     body: Option<&str>,
     config: &Config,
     shared: &Shared,
+    reads: Reads<'_>,
 ) -> Value {
     let (title, mut extra) = match job.kind {
         Kind::Index => (config.title.clone(), index_context(site, shared)),
         Kind::Issue(i) => (issue_title(site, i, config), issue_context(site, shared, i)),
         Kind::Article(i) => {
-            (site.articles[i].data.title.clone(), article_context(site, body, shared, i))
+            (site.articles[i].data.title.clone(), article_context(site, body, shared, i, reads))
         }
         Kind::Page { issue, page } => {
             (site.issues[issue].pages[page].name.clone(), page_context(site, shared, issue, page))
@@ -349,7 +366,13 @@ fn print_groups(site: &Site, shared: &Shared, issue: &Issue) -> Value {
         .collect()
 }
 
-fn article_context(site: &Site, body: Option<&str>, shared: &Shared, index: usize) -> Value {
+fn article_context(
+    site: &Site,
+    body: Option<&str>,
+    shared: &Shared,
+    index: usize,
+    reads: Reads<'_>,
+) -> Value {
     let article = &site.articles[index];
     let data = &article.data;
     let mut value = shared.summary(site, index);
@@ -363,14 +386,23 @@ fn article_context(site: &Site, body: Option<&str>, shared: &Shared, index: usiz
     let summary = |i: Option<usize>| i.map_or(Value::Null, |a| shared.summary(site, a));
     let pages = &site.issues[article.issue].pages;
     let print_page = article.print_page.and_then(|p| pages.get(p));
-    object([
+    let mut context = object([
         ("article", value),
         ("print_page", print_page.map_or(Value::Null, |p| print_page_ref(p, shared))),
         ("issue", shared.issue_refs[article.issue].clone()),
-        ("prev", summary(prev)),
-        ("next", summary(next)),
-        ("more_from_section", summaries_of(site, shared, &more_from_section(site, index))),
-    ])
+    ]);
+    let map = context.as_object_mut().expect("built as an object");
+    if reads.value("prev") {
+        map.insert("prev".into(), summary(prev));
+    }
+    if reads.value("next") {
+        map.insert("next".into(), summary(next));
+    }
+    if reads.value("more_from_section") {
+        let more = summaries_of(site, shared, &more_from_section(site, index));
+        map.insert("more_from_section".into(), more);
+    }
+    context
 }
 
 /// The articles printed just before and after `index` in its issue.

@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,7 @@ use crate::config::Config;
 use crate::model::urls::output_path;
 use crate::model::{Article, Site};
 
+mod byline;
 mod calendar;
 mod clashes;
 mod context;
@@ -55,9 +57,16 @@ pub(crate) type Bodies = HashMap<usize, String>;
 pub(crate) struct Rendered {
     pub(crate) url: String,
     pub(crate) path: String,
-    pub(crate) html: String,
+    /// UTF-8, kept as bytes: most pages go to the staging folder untouched.
+    pub(crate) html: Vec<u8>,
     pub(crate) links: Vec<String>,
+    /// The site paths its fragments link to, before `links`: the same list (one allocation)
+    /// on every page that shows the same fragments, so a link check can check it once.
+    pub(crate) fragment_links: SharedLinks,
 }
+
+/// Site paths that many pages link to, shared rather than copied per page.
+pub(crate) type SharedLinks = Arc<Vec<String>>;
 
 /// An article's body as the page shows it: HTML, and the site paths it links to (empty when
 /// the whole page is post-processed, which finds them itself).
@@ -130,12 +139,14 @@ fn render_timed(
         _ => None,
     };
     let body_html = body.as_ref().map(|body| body.html.as_str());
-    let context = context_for(job, env.site, body_html, env.config, env.shared);
+    let reads = env.templates.reads(job.template);
+    let context = context_for(job, env.site, body_html, env.config, env.shared, reads);
     let mut rendered = Instant::now();
     templates::take_url_targets(); // whatever a failed render left
-    let html = with_page_context(env, context, |context| {
+    let mut fragment_links = SharedLinks::default();
+    let html = with_page_context(env, context, &mut fragment_links, |context| {
         rendered = Instant::now();
-        env.templates.render(env.config, job.template, context)
+        env.templates.render_bytes(env.config, job.template, context)
     })?
     .map_err(|error| match job.kind {
         Kind::Article(i) => error.context(PageOf(env.site.articles[i].data.path.clone())),
@@ -146,7 +157,7 @@ fn render_timed(
     took.template = rendered.elapsed();
     let mut links = templates::take_url_targets();
     links.extend(body.map(|body| body.links).unwrap_or_default());
-    Ok(Rendered { url: job.url.clone(), path: output_path(&job.url), html, links })
+    Ok(Rendered { url: job.url.clone(), path: output_path(&job.url), html, links, fragment_links })
 }
 
 /// Says which article file the page that failed to render shows.
@@ -195,21 +206,24 @@ type FragmentCache = HashMap<FragmentKey, Fragments>;
 #[derive(Clone)]
 struct Fragments {
     html: Value,
-    links: Vec<String>,
+    links: SharedLinks,
 }
 
 /// Runs `render` with `page` added to this thread's base context, then takes the page's
 /// values out again. `site` and `t` are the same on every page: cloning them into each of
-/// 10,000 contexts (and dropping them again) was a noticeable share of a build.
+/// 10,000 contexts (and dropping them again) was a noticeable share of a build. The links of
+/// the fragments the page shows go to `fragment_links`.
 fn with_page_context<R>(
     env: &Env<'_>,
     mut page: Value,
+    fragment_links: &mut SharedLinks,
     render: impl FnOnce(&tera::Context) -> R,
 ) -> Result<R> {
     if let Some(fragments) = fragments_for(env, &page)?
         && let Value::Object(map) = &mut page
     {
-        map.insert("fragments".to_owned(), fragments);
+        map.insert("fragments".to_owned(), fragments.html);
+        *fragment_links = fragments.links;
     }
     let keys: Vec<String> =
         page.as_object().map(|map| map.keys().cloned().collect()).unwrap_or_default();
@@ -241,7 +255,7 @@ fn base_context(env: &Env<'_>) -> tera::Context {
 /// The theme's fragments (`fragments/<name>.html`) as this page shows them, rendered once
 /// per build for each kind of page (and section) on each thread, not once per page: the
 /// navigation and footer are the same on thousands of pages. `None` without fragments.
-fn fragments_for(env: &Env<'_>, page: &Value) -> Result<Option<Value>> {
+fn fragments_for(env: &Env<'_>, page: &Value) -> Result<Option<Fragments>> {
     if env.templates.fragments.is_empty() {
         return Ok(None);
     }
@@ -265,8 +279,7 @@ fn fragments_for(env: &Env<'_>, page: &Value) -> Result<Option<Value>> {
                 fragments
             }
         };
-        templates::note_url_targets(fragments.links);
-        Ok(Some(fragments.html))
+        Ok(Some(fragments))
     })
 }
 
@@ -289,7 +302,7 @@ fn render_fragments(env: &Env<'_>, (kind, section): &FragmentKey) -> Result<Frag
     let links = templates::take_url_targets();
     templates::note_url_targets(page_links);
     rendered?;
-    Ok(Fragments { html: Value::Object(fragments), links })
+    Ok(Fragments { html: Value::Object(fragments), links: Arc::new(links) })
 }
 
 #[cfg(test)]
@@ -383,7 +396,7 @@ mod tests {
         let shared = share(&site, &config);
         for job in plan(&site, &config, &templates) {
             let mut shown = Vec::new();
-            let context = context_for(&job, &site, None, &config, &shared);
+            let context = context_for(&job, &site, None, &config, &shared, context::Reads::ALL);
             summary_urls(&context, &mut shown);
             let deps: Vec<&str> =
                 deps(&job, &site, &config).iter().map(|&i| site.articles[i].url.as_str()).collect();

@@ -26,6 +26,35 @@ pub(crate) fn template_hashes(raw: &[(String, String)]) -> HashMap<String, u64> 
     texts.keys().map(|name| ((*name).to_owned(), closure_hash(name, &texts, &edges))).collect()
 }
 
+/// The page values a template may skip: worth building only for templates that show them.
+pub(crate) const OPTIONAL_VALUES: [&str; 3] = ["prev", "next", "more_from_section"];
+
+/// Per template, which of [`OPTIONAL_VALUES`] its source or a template it reaches mentions
+/// anywhere in its text (a name no text mentions cannot be read: Tera has no lookup by a
+/// computed name). `None` for a template that may read anything: its closure cannot be known,
+/// or it dumps the whole context (`__tera_context`).
+pub(crate) fn mentioned_values(
+    raw: &[(String, String)],
+) -> HashMap<String, Option<Vec<&'static str>>> {
+    let texts: HashMap<&str, &str> = raw.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let mut edges: HashMap<&str, Vec<String>> = HashMap::new();
+    for (name, text) in &texts {
+        match referenced_templates(text) {
+            Some(names) => edges.insert(name, names),
+            None => return raw.iter().map(|(name, _)| (name.clone(), None)).collect(),
+        };
+    }
+    let mentions = |start: &str| {
+        let closure = closure_of(start, &texts, &edges);
+        let sources: Option<Vec<&str>> =
+            closure.iter().map(|name| texts.get(name.as_str()).copied()).collect();
+        let sources = sources.filter(|all| !all.iter().any(|t| t.contains("__tera_context")))?;
+        let mentioned = |key: &&str| sources.iter().any(|text| text.contains(key));
+        Some(OPTIONAL_VALUES.into_iter().filter(mentioned).collect())
+    };
+    texts.keys().map(|name| ((*name).to_owned(), mentions(name))).collect()
+}
+
 fn whole_set(raw: &[(String, String)]) -> HashMap<String, u64> {
     let mut sorted: Vec<&(String, String)> = raw.iter().collect();
     sorted.sort();
@@ -38,6 +67,20 @@ fn closure_hash(
     texts: &HashMap<&str, &str>,
     edges: &HashMap<&str, Vec<String>>,
 ) -> u64 {
+    let seen = closure_of(start, texts, edges);
+    let mut hasher = DefaultHasher::new();
+    for name in &seen {
+        (name, texts.get(name.as_str())).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// `start`, the fragments and every template they reach, by name.
+fn closure_of(
+    start: &str,
+    texts: &HashMap<&str, &str>,
+    edges: &HashMap<&str, Vec<String>>,
+) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     // Every page shows the fragments (`render::fragments_for`), whichever template it uses.
     let fragments = texts.keys().filter(|name| name.starts_with(FRAGMENTS));
@@ -48,11 +91,7 @@ fn closure_hash(
             stack.extend(edges.get(name.as_str()).into_iter().flatten().cloned());
         }
     }
-    let mut hasher = DefaultHasher::new();
-    for name in &seen {
-        (name, texts.get(name.as_str())).hash(&mut hasher);
-    }
-    hasher.finish()
+    seen
 }
 
 /// Template names in `{% extends/include/import "…" %}` tags; `None` when a tag names its
@@ -112,6 +151,23 @@ mod tests {
         assert_eq!(before["a.html"], after["a.html"]);
         assert_ne!(before["b.html"], after["b.html"]);
         assert_ne!(before["part.html"], after["part.html"]);
+    }
+
+    #[test]
+    fn optional_values_are_built_for_templates_that_mention_them_anywhere_they_reach() {
+        let mentions = mentioned_values(&raw(&[
+            ("article.html", r#"{% extends "base.html" %}{{ article.title }}"#),
+            ("base.html", r#"{% include "nav.html" %}"#),
+            ("nav.html", "{% if prev %}{{ prev.url }}{% endif %}"),
+            ("plain.html", "{{ article.title }}"),
+            ("dump.html", "{{ __tera_context }}"),
+            ("fragments/f.html", "{{ site.title }}"),
+        ]));
+        assert_eq!(mentions["article.html"].as_deref(), Some(&["prev"][..]));
+        assert_eq!(mentions["plain.html"].as_deref(), Some(&[][..]));
+        assert_eq!(mentions["dump.html"], None);
+        let dynamic = mentioned_values(&raw(&[("a.html", "{% include x %}"), ("b.html", "B")]));
+        assert_eq!(dynamic["b.html"], None, "an unknown closure may read anything");
     }
 
     #[test]

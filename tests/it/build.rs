@@ -158,6 +158,33 @@ fn a_site_fragment_override_shows_on_every_page_and_a_cached_build_picks_up_its_
 }
 
 #[test]
+fn a_broken_link_in_a_fragment_is_reported_once_on_every_page_that_shows_it() {
+    let site = TempSite::new("reader");
+    copy_tree(&repo_root().join("themes"), &site.path("themes"), &[]);
+    let footer = "<footer><a href=\"{{ url(path='/gone/') }}\">x</a></footer>";
+    site.write("templates/fragments/footer.html", footer);
+    let page = "{% extends \"theme/404.html\" %}{% block main %}<a href=\"{{ url(path='/gone/') }}\">again</a><a href=\"{{ url(path='/lost/') }}\">y</a>{% endblock main %}";
+    site.write("templates/404.html", page);
+    let run = site.run(&["check"]);
+    assert!(!run.success, "{}", run.stdout);
+    let lines = |link: &str| -> Vec<String> {
+        let marker = format!(": `{link}` is not a page");
+        run.stderr.lines().filter(|line| line.contains(&marker)).map(str::to_owned).collect()
+    };
+    let (gone, lost) = (lines("/gone/"), lines("/lost/"));
+    let pages: std::collections::HashSet<&String> = gone.iter().collect();
+    assert_eq!(pages.len(), gone.len(), "one line per page: {}", run.stderr);
+    assert!(gone.len() > 10, "every page with the footer: {}", run.stderr);
+    assert!(gone.iter().any(|line| line.contains("broken link on `/`")), "{}", run.stderr);
+    let not_found = "broken link on `/404.html`";
+    assert_eq!(lost.len(), 1, "{}", run.stderr);
+    assert!(lost[0].contains(not_found), "{}", run.stderr);
+    let at = |line: &str| run.stderr.find(line).unwrap_or(usize::MAX);
+    let gone_404 = gone.iter().find(|line| line.contains(not_found)).expect("404 shows the footer");
+    assert!(at(gone_404) < at(&lost[0]), "the fragment's link comes first: {}", run.stderr);
+}
+
+#[test]
 fn text_from_content_is_escaped_not_executed() {
     let site = TempSite::new("basic");
     assert!(site.run(&["build"]).success);
