@@ -156,6 +156,44 @@ fn search_page_finds_articles_through_the_term_shards_of_the_query() {
     assert_eq!(report.results.len(), titles_in_may(&report));
 }
 
+/// What `tests/browser/search_typing.mjs` reports.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TypingReport {
+    enter_runs: u32,
+    enter_results: u32,
+    composing_runs: u32,
+    composed_runs: u32,
+    composed_start_ms: Option<f64>,
+    composed_results: u32,
+    console_errors: Vec<String>,
+}
+
+/// Typing then Enter runs the query once (it ran twice: Enter, then the end of the typing
+/// pause redrew the same list); an input method's pinyin is not searched for while it is
+/// composed, and the composed characters run at compositionend, without the typing pause.
+#[test]
+fn search_runs_a_typed_query_once_and_waits_for_the_input_method() {
+    let Some(checker) = require_tool("playwright", node_with_playwright()) else { return };
+    let served = tempfile::tempdir().unwrap();
+    build_sample(served.path(), None);
+    let (port, _guard) = serve_dir(served.path());
+    let mut command = Command::new(checker.node());
+    command.arg(checker.script("search_typing.mjs"));
+    command.arg(format!("http://127.0.0.1:{port}/search/")).arg("青岛");
+    let output = tools::run_with_deadline(&mut command, Duration::from_secs(90)).unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: TypingReport =
+        serde_json::from_str(String::from_utf8_lossy(&output.stdout).trim()).unwrap();
+    assert_eq!(report.enter_runs, 1, "{report:?}");
+    assert!(report.enter_results > 0, "{report:?}");
+    assert_eq!(report.composing_runs, 0, "pinyin was searched for: {report:?}");
+    assert_eq!(report.composed_runs, 1, "{report:?}");
+    assert!(report.composed_start_ms.is_some_and(|ms| ms < 100.0), "{report:?}");
+    assert_eq!(report.composed_results, report.enter_results, "{report:?}");
+    assert!(report.console_errors.is_empty(), "{report:?}");
+}
+
 /// How many results of `report` are dated in May 2024 (all of them when the filter works).
 fn titles_in_may(report: &SearchReport) -> usize {
     report.results.iter().filter(|r| r.href.starts_with("/news/2024/05/")).count()

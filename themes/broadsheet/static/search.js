@@ -8,6 +8,9 @@
 // Text is folded as the build folds it: NFKC, lower case, traditional → simplified
 // (search/fold.json, fetched once when a query has Chinese characters); CJK text is matched
 // by character bigrams (one character alone by itself), other scripts by words.
+// Round trips are what a query waits for, so the page fetches search.json (and fold.json in a
+// CJK page) as soon as it loads, and the term shards and phrase positions of what is typed at
+// each keystroke, before the query runs (each file or range is fetched once per page view).
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -99,6 +102,7 @@
       folding = get("search/fold.json").then(function (pairs) {
         var chars = Array.from(pairs);
         for (var i = 0; i + 1 < chars.length; i += 2) fold[chars[i]] = chars[i + 1];
+        folded.clear();
       });
       folding.catch(function () { folding = null; });
     }
@@ -110,15 +114,28 @@
   function foldText(text) {
     var chars = [], from = [], at = 0;
     for (var c of text) {
-      var n = c.charCodeAt(0) < 128 ? c.toLowerCase() : c.normalize("NFKC").toLowerCase();
-      for (var f of n) {
-        chars.push(fold[f] || f);
+      var n = foldChar(c);
+      for (var i = 0; i < n.length; i++) {
+        chars.push(n[i]);
         from.push(at);
       }
       at += c.length;
     }
     from.push(at);
     return { chars: chars, from: from };
+  }
+  // One character folded (NFKC, lower case, traditional → simplified), as the characters it
+  // becomes; remembered, since normalize() for each character of a long text costs
+  // milliseconds. Emptied when fold.json arrives.
+  var folded = new Map();
+  function foldChar(c) {
+    var n = folded.get(c);
+    if (!n) {
+      n = Array.from(c.charCodeAt(0) < 128 ? c.toLowerCase() : c.normalize("NFKC").toLowerCase())
+        .map(function (f) { return fold[f] || f; });
+      folded.set(c, n);
+    }
+    return n;
   }
 
   function isCjk(c) {
@@ -150,12 +167,12 @@
   // A query part (no spaces) as the terms to look up: its bigrams and words, with their
   // offsets, plus single characters no bigram covers.
   function partTerms(part) {
-    var all = tokens(foldText(part).chars);
+    var chars = foldText(part).chars, all = tokens(chars);
     var positional = all.filter(function (k) { return k.pos; });
     var covered = {};
     positional.forEach(function (k) { if (isCjk(Array.from(k.t)[0])) { covered[k.at] = covered[k.at + 1] = true; } });
     var single = all.filter(function (k) { return !k.pos && !covered[k.at]; });
-    return { phrase: positional, single: single, text: foldText(part).chars.join("") };
+    return { phrase: positional, single: single, text: chars.join("") };
   }
 
   // ---- index files ----
@@ -227,8 +244,18 @@
     return delta ? ids.filter(function (id) { return !delta.changed.has(id); }) : ids;
   }
 
-  // A term's postings: {docs, title: Set, deck: Set}, or null when no document has it.
+  // A term's postings: {docs, title: Set, deck: Set}, or null when no document has it. Kept for
+  // the page view: the keystrokes' prefetches and every later query share one decoding.
+  var lookups = new Map();
   function lookup(term) {
+    if (!lookups.has(term)) {
+      var found = readPostings(term);
+      lookups.set(term, found);
+      found.catch(function () { lookups.delete(term); });
+    }
+    return lookups.get(term);
+  }
+  function readPostings(term) {
     var shard = shardOf(term);
     return Promise.all([get("search/t/" + shard + ".json"), loadDelta()]).then(function (got) {
       var e = own(got[0], term) || [""], delta = got[1];
@@ -249,16 +276,42 @@
         added: added, title: new Set(title), deck: new Set(deck) };
     });
   }
-  // The term's positions in each document: its byte range of the shard's position file.
+  // The term's positions in each document: its byte range of the shard's position file, cut
+  // into each document's list, decoded only for the documents a phrase asks about (a common
+  // bigram has thousands). Fetched once per term.
   function positionsOf(p) {
-    var fetched = p.range ? getRange("search/p/" + p.shard + ".txt", p.range[0], p.range[1]) : Promise.resolve("");
-    return fetched.then(function (text) {
-      var lists = text.split(";"), byDoc = new Map();
-      for (var i = 0; i < p.base.length; i++) byDoc.set(p.base[i], gaps(lists[i] || ""));
-      p.added.forEach(function (pos, id) { byDoc.set(id, pos); });
-      p.positions = byDoc;
-      return p;
-    });
+    if (!p.ready) {
+      var fetched = p.range ? getRange("search/p/" + p.shard + ".txt", p.range[0], p.range[1]) : Promise.resolve("");
+      p.ready = fetched.then(function (text) {
+        p.positions = positionLists(p, text.split(";"));
+        return p;
+      });
+      p.ready.catch(function () { p.ready = null; });
+    }
+    return p.ready;
+  }
+  function positionLists(p, lists) {
+    var decoded = new Map();
+    return {
+      get: function (doc) {
+        if (p.added.has(doc)) return p.added.get(doc);
+        if (!decoded.has(doc)) {
+          var i = indexOf(p.base, doc);
+          decoded.set(doc, i < 0 ? [] : gaps(lists[i] || ""));
+        }
+        return decoded.get(doc);
+      }
+    };
+  }
+  // Where a number is in an ascending list, or -1.
+  function indexOf(sorted, n) {
+    var lo = 0, hi = sorted.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (sorted[mid] === n) return mid;
+      if (sorted[mid] < n) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
   }
 
   function intersect(a, b) {
@@ -337,13 +390,17 @@
   }
 
   // ---- showing results ----
-  // "2024-05-24" in the page language ("2024年5月24日", "24 May 2024").
+  // "2024-05-24" in the page language ("2024年5月24日", "24 May 2024"). One formatter for the
+  // page: making one costs more than the rest of a result's markup.
+  var dateFormat;
   function formatDate(d) {
     var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
     if (!m || !window.Intl) return d;
     try {
-      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "long", timeZone: "UTC" })
-        .format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
+      if (!dateFormat) {
+        dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "long", timeZone: "UTC" });
+      }
+      return dateFormat.format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
     } catch (err) { return d; }
   }
 
@@ -385,8 +442,9 @@
     if (end < text.length) p.appendChild(document.createTextNode("…"));
   }
 
-  // row: [title, url, section, date, page, text start, text length].
-  function resultItem(id, row, needles) {
+  // row: [title, url, section, date, page, text start, text length]; excerpt: the promise of
+  // the document's text.
+  function resultItem(row, excerpt, needles) {
     var li = document.createElement("li");
     li.className = "search-result";
     var meta = document.createElement("p");
@@ -417,20 +475,33 @@
     li.appendChild(meta);
     li.appendChild(h);
     li.appendChild(p);
-    var block = "search/x/" + Math.floor(id / manifest.textBlock) + ".txt";
-    getRange(block, row[5], row[6]).then(function (text) { showExcerpt(p, text, needles); }, function () {});
+    excerpt.then(function (text) { showExcerpt(p, text, needles); }, function () {});
     return li;
   }
 
-  function showPage(result, page) {
+  // Lists page `page` of the result, unless isCurrent() says a newer query or page came first.
+  function showPage(result, page, isCurrent) {
     var hits = result.hits, pages = Math.max(1, Math.ceil(hits.length / PER_PAGE));
     page = Math.min(Math.max(1, page), pages);
     var shown = hits.slice((page - 1) * PER_PAGE, page * PER_PAGE);
     var needles = result.parts.map(function (part) { return part.text; });
-    var blocks = shown.map(function (h) { return get(rowsBlock(h.id)); });
-    return Promise.all(blocks).then(function (rows) {
+    var rows = shown.map(function (h) {
+      return get(rowsBlock(h.id)).then(function (block) { return block[h.id % manifest.block]; });
+    });
+    // Each text is asked for as soon as its row says where it is, while the other rows load.
+    var texts = shown.map(function (h, i) {
+      return rows[i].then(function (row) {
+        if (!isCurrent()) return "";
+        return getRange("search/x/" + Math.floor(h.id / manifest.textBlock) + ".txt", row[5], row[6]);
+      });
+    });
+    texts.forEach(function (t) { t.catch(function () {}); });
+    return Promise.all(rows).then(function (rows) {
+      if (!isCurrent()) return page;
+      var items = document.createDocumentFragment();
+      shown.forEach(function (h, i) { items.appendChild(resultItem(rows[i], texts[i], needles)); });
       list.textContent = "";
-      shown.forEach(function (h, i) { list.appendChild(resultItem(h.id, rows[i][h.id % manifest.block], needles)); });
+      list.appendChild(items);
       status.textContent = hits.length ? msg.count.replace("{n}", String(hits.length)) : msg.none;
       pager.hidden = pages < 2;
       prev.disabled = page <= 1;
@@ -461,49 +532,115 @@
     window.history.replaceState(null, "", u);
   }
 
+  // What a run shows: a second run of the same query, filters and page (Enter after the
+  // debounce's run, an input event after compositionend) would only redraw the same list.
+  function runKey(q, page) {
+    return [q, sectionBox ? sectionBox.value : "", fromBox ? fromBox.value : "", toBox ? toBox.value : "", page].join("\n");
+  }
+  var shownKey = null, pendingKey = null;
+
   function run(page) {
-    var q = input.value.trim(), mine = ++serial;
+    var q = input.value.trim();
+    var key = runKey(q, page || 1);
+    clearTimeout(timer);
+    pendingKey = null;
+    if (key === shownKey) return;
+    var mine = ++serial;
+    shownKey = key;
     currentPage = page || 1;
-    remember();
-    if (!q) { list.textContent = ""; status.textContent = ""; pager.hidden = true; return; }
+    // The URL follows once the results are shown: replaceState costs milliseconds.
+    if (!q) { remember(); list.textContent = ""; status.textContent = ""; pager.hidden = true; return; }
     status.textContent = msg.loading;
     if (window.performance && performance.mark) performance.mark("search-start");
+    var isCurrent = function () { return mine === serial; };
     Promise.all([loadManifest(), loadFold(q)])
       .then(function () { return find(q, filters()); })
       .then(function (result) {
-        if (mine !== serial) return;
+        if (!isCurrent()) return;
         current = result;
-        return showPage(result, currentPage).then(function (p) { currentPage = p; remember(); });
+        return showPage(result, currentPage, isCurrent).then(function (p) {
+          if (!isCurrent()) return;
+          currentPage = p;
+          shownKey = runKey(q, p);
+          remember();
+        });
       })
-      .catch(function (err) {
-        if (mine !== serial) return;
-        status.textContent = msg.error;
-        if (window.console) console.warn(err);
-      });
+      .catch(function (err) { if (isCurrent()) failed(err); });
+  }
+
+  function failed(err) {
+    shownKey = null;
+    status.textContent = msg.error;
+    if (window.console) console.warn(err);
   }
 
   function turn(by) {
     if (!current) return;
+    var mine = ++serial, isCurrent = function () { return mine === serial; };
     currentPage += by;
-    showPage(current, currentPage).then(function (p) {
+    showPage(current, currentPage, isCurrent).then(function (p) {
+      if (!isCurrent()) return;
       currentPage = p;
+      shownKey = runKey(input.value.trim(), p);
       remember();
       list.focus();
-    });
+    }).catch(function (err) { if (isCurrent()) failed(err); });
   }
 
+  // Fetches, without showing anything, the files the query in the box will need: its terms'
+  // shards and, for a phrase, their position ranges. Called at each keystroke, so when the
+  // query runs (after the pause or on Enter) they are usually there.
+  function prefetch() {
+    var q = input.value.trim();
+    if (!q) return;
+    Promise.all([loadManifest(), loadFold(q)]).then(function () {
+      q.split(/\s+/).filter(Boolean).map(partTerms).forEach(function (part) {
+        var phrase = part.phrase.length > 1;
+        part.phrase.concat(part.single).forEach(function (k) {
+          lookup(k.t).then(function (p) { return p && phrase ? positionsOf(p) : null; }).catch(function () {});
+        });
+      });
+    }).catch(function () {});
+  }
+
+  // A keystroke: an IME's composition (pinyin on its way to 汉字) is not a query yet; its
+  // end is, and it is final, so it runs without the typing pause.
+  // The input event Firefox sends after compositionend changes nothing: it must not put the
+  // composed query back behind the pause.
+  function typed(ev) {
+    if (ev.isComposing) return;
+    var key = runKey(input.value.trim(), 1);
+    if (key === shownKey || key === pendingKey) return;
+    prefetch();
+    clearTimeout(timer);
+    pendingKey = key;
+    timer = setTimeout(function () { run(1); }, ev.type === "compositionend" ? 0 : 150);
+  }
+
+  var timer = null;
   list.setAttribute("tabindex", "-1");
   form.addEventListener("submit", function (ev) { ev.preventDefault(); run(1); });
-  var timer = null;
-  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { run(1); }, 150); });
+  input.addEventListener("input", typed);
+  input.addEventListener("compositionend", typed);
   [sectionBox, fromBox, toBox].forEach(function (box) { if (box) box.addEventListener("change", function () { run(1); }); });
   prev.addEventListener("click", function () { turn(-1); });
   next.addEventListener("click", function () { turn(1); });
-  // The files every query needs are fetched when the reader starts, not when the query does.
-  input.addEventListener("focus", function () {
-    loadManifest().catch(function () {});
-    if (/^zh|^ja|^ko/i.test(document.documentElement.lang || "")) ensureFold().catch(function () {});
-  }, { once: true });
+  // A pointer on "next page" or the focus on it: its metadata blocks are fetched before the click.
+  function nearNext() {
+    if (current) prefetchRows(current.hits.slice(currentPage * PER_PAGE, (currentPage + 1) * PER_PAGE));
+  }
+  next.addEventListener("pointerenter", nearNext);
+  next.addEventListener("focus", nearNext);
+  // The files every query needs are fetched with the page (about 33 KB), not after the first
+  // keystroke: someone on the search page is about to search.
+  loadManifest().catch(function () {});
+  if (/^zh|^ja|^ko/i.test(document.documentElement.lang || "")) ensureFold().catch(function () {});
+  // The first use of Intl's date format and of normalize() loads their data (about 15 ms
+  // each in Chromium): done while the page is idle, not in the first query.
+  (window.requestIdleCallback || window.setTimeout)(function () {
+    formatDate("2024-05-24");
+    tokens(foldText("臺灣ＡＩ 5g").chars);
+  });
 
   var params = new URLSearchParams(window.location.search);
   if (sectionBox && params.get("section")) sectionBox.value = params.get("section");
