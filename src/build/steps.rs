@@ -299,7 +299,7 @@ impl Session {
             record: &signatures.search,
             hashes: &signatures.generated_hashes,
             output_dir: &self.config.output_dir,
-            verify: scope == Scope::Whole,
+            whole: scope == Scope::Whole,
         };
         let index = crate::search::generate(&model.site, cache, &written);
         index.into_iter().map(|f| feeds::Generated::from_parts(f.path, f.text, f.hash)).collect()

@@ -10,11 +10,13 @@
 //!
 //! A clean build tokenises every article in parallel and assembles the shards by term in
 //! parallel. What the shards were made from is kept with the build's signatures
-//! ([`Record`]); a later build (a new process or a watch update) whose articles are the same
-//! files in the same order except a few edited ones keeps every shard as it is and writes
-//! those articles' texts to `search/delta.json`, which the browser indexes itself: an edit
-//! tokenises nothing at build time and rewrites no shard. Past [`MAX_DELTA_BYTES`] of edited
-//! text, or when articles are added, removed or reordered, the shards are assembled again.
+//! ([`Record`]); a later build whose articles are the same files keeps every shard as it is.
+//! A watch update whose articles are the same files in the same order except a few edited
+//! ones keeps the shards too and writes those articles' texts to `search/delta.json`, which
+//! the browser indexes itself: an edit tokenises nothing and rewrites no shard. Past
+//! [`MAX_DELTA_BYTES`] of edited text, when articles are added, removed or reordered, and in
+//! every whole build (`build`, `watch`'s first), the shards are assembled again: what `build`
+//! writes is what a clean build writes.
 //!
 //! It writes nothing itself: it hands the files to the build, which writes those that changed.
 
@@ -105,9 +107,11 @@ pub(crate) struct Written<'a> {
     /// The hash of every generated file as written, by path under the output folder.
     pub(crate) hashes: &'a BTreeMap<String, u64>,
     pub(crate) output_dir: &'a Path,
-    /// Whether a kept file must be checked to be still in the output folder (a whole build:
-    /// someone may have deleted it; a watch update wrote it itself).
-    pub(crate) verify: bool,
+    /// A whole build (`build`, and `watch`'s first): a kept file must be checked to be still
+    /// in the output folder (someone may have deleted it; a watch update wrote it itself),
+    /// and edited articles are assembled into the shards rather than sent as a delta, so that
+    /// what a whole build writes depends only on the content, never on the builds before it.
+    pub(crate) whole: bool,
 }
 
 impl Written<'_> {
@@ -115,7 +119,7 @@ impl Written<'_> {
     /// nothing), if it is still there.
     fn kept(&self, path: String) -> Option<SearchFile> {
         let hash = *self.hashes.get(&path)?;
-        let present = !self.verify || crate::fs::exists(&self.output_dir.join(&path));
+        let present = !self.whole || crate::fs::exists(&self.output_dir.join(&path));
         present.then(|| SearchFile { path, text: Arc::from(""), hash })
     }
 }
@@ -184,6 +188,9 @@ fn edited_since_assembly(
         .filter(|&id| docs[id].data.file_hash != record.made_from[id])
         .map(|id| id as u32)
         .collect();
+    if written.whole && !edited.is_empty() {
+        return None;
+    }
     let bytes: usize = edited.iter().map(|&id| delta_len(docs[id as usize])).sum();
     if bytes > MAX_DELTA_BYTES {
         return None;

@@ -441,7 +441,10 @@ fn assert_equals_clean_build_before_break(out: &Path) {
 fn a_watch_edit_keeps_the_search_shards_and_writes_a_delta() {
     let (dir, site) = fixture_copy();
     let out = dir.path().join("out");
-    let options = BuildOptions { output_dir: Some(out.clone()), ..BuildOptions::default() };
+    // With the build cache, as `watch` and `build` run: the next build knows what this one
+    // wrote (and may remove).
+    let options =
+        BuildOptions { output_dir: Some(out.clone()), cache: true, ..BuildOptions::default() };
     let mut session = Session::start(&site, &options).unwrap();
     assert!(session.update().failures.is_empty());
     let shards = |out: &Path| -> BTreeMap<String, Vec<u8>> {
@@ -457,4 +460,15 @@ fn a_watch_edit_keeps_the_search_shards_and_writes_a_delta() {
     let delta = read(&out, "search/delta.json");
     assert!(delta.contains("Zebracorn 斑马角兽"), "{delta}");
     assert_equals_clean_build(&site, &out, "after one edit");
+
+    // The next whole build (`build`, or `watch` started again) writes what a clean build
+    // writes, byte for byte: the edit goes into the shards and the delta is gone.
+    drop(session);
+    let mut again = Session::start(&site, &options).unwrap();
+    assert!(again.rebuild().failures.is_empty());
+    assert!(!out.join("search/delta.json").exists(), "the delta outlived a whole build");
+    let clean = tempfile::tempdir().unwrap();
+    let options = BuildOptions { output_dir: Some(clean.path().into()), ..BuildOptions::default() };
+    assert!(broadsheet::build::build(&site, &options).unwrap().failures.is_empty());
+    assert!(crate::search_index::same_site(&out, clean.path()), "a whole build after watch");
 }
